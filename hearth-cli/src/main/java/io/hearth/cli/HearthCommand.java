@@ -1,0 +1,23 @@
+package io.hearth.cli;
+
+import io.hearth.cli.repo.RepoCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code hearth} command. Each group of subcommands lives in its own package. */
+@Command(
+        name = "hearth",
+        mixinStandardHelpOptions = true,
+        version = "hearth 0.1.0",
+        description = "Block storage with a first-class backup service.",
+        subcommands = {RepoCommand.class})
+public final class HearthCommand {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        return ExitCodes.configure(new CommandLine(new HearthCommand()));
+    }
+}

@@ -1,0 +1,9 @@
+package io.hearth.cli.repo;
+
+import picocli.CommandLine.Command;
+
+/** {@code hearth repo ...}: offline commands on a backup repository, no server needed. */
+@Command(name = "repo", mixinStandardHelpOptions = true,
+        description = "Work on a backup repository directly (no server needed).",
+        subcommands = {})
+public final class RepoCommand {}

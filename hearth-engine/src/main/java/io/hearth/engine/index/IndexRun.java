@@ -1,0 +1,171 @@
+package io.hearth.engine.index;
+
+import io.hearth.engine.block.BlockId;
+import io.hearth.engine.pack.PackEntry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * One index object, kept as a local file and searched with positional reads.
+ *
+ * <p>Only a sparse fence (the first word of every {@value #FENCE_EVERY}th id) lives in memory, so
+ * the memory an index costs is about 1/2000 of its size: the dedup index never lives wholly in
+ * the heap, whatever the repository holds.
+ */
+public final class IndexRun implements AutoCloseable {
+    static final int FENCE_EVERY = 256;
+
+    private final String name;
+    private final FileChannel channel;
+    private final int count;
+    private final long[] fence;
+    private final BlockId first;
+    private final BlockId last;
+
+    private IndexRun(String name, FileChannel channel, int count, long[] fence, BlockId first, BlockId last) {
+        this.name = name;
+        this.channel = channel;
+        this.count = count;
+        this.fence = fence;
+        this.first = first;
+        this.last = last;
+    }
+
+    /** Opens a local copy of an index object whose checksum has already been checked. */
+    public static IndexRun open(String name, Path file) throws IOException {
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        try {
+            ByteBuffer header = ByteBuffer.allocate(IndexFormat.HEADER_BYTES);
+            readFully(channel, header, 0);
+            int count = header.getInt(IndexFormat.MAGIC.length);
+            long[] fence = new long[(count + FENCE_EVERY - 1) / FENCE_EVERY];
+            BlockId first = null;
+            BlockId last = null;
+            ByteBuffer chunk = ByteBuffer.allocate(FENCE_EVERY * IndexFormat.ENTRY_BYTES);
+            for (int group = 0; group < fence.length; group++) {
+                int entries = Math.min(FENCE_EVERY, count - group * FENCE_EVERY);
+                chunk.clear().limit(entries * IndexFormat.ENTRY_BYTES);
+                readFully(channel, chunk, entryPosition(group * FENCE_EVERY));
+                fence[group] = chunk.getLong(0);
+                if (group == 0) {
+                    first = BlockId.read(chunk, 0);
+                }
+                if (group == fence.length - 1) {
+                    last = BlockId.read(chunk, (entries - 1) * IndexFormat.ENTRY_BYTES);
+                }
+            }
+            return new IndexRun(name, channel, count, fence, first, last);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    private static long entryPosition(int index) {
+        return IndexFormat.HEADER_BYTES + (long) index * IndexFormat.ENTRY_BYTES;
+    }
+
+    private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+        while (buffer.hasRemaining()) {
+            int n = channel.read(buffer, position);
+            if (n < 0) {
+                throw new java.io.EOFException("index file ends early");
+            }
+            position += n;
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int count() {
+        return count;
+    }
+
+    public Optional<PackEntry> find(BlockId id) {
+        if (count == 0 || id.compareTo(first) < 0 || id.compareTo(last) > 0) {
+            return Optional.empty();
+        }
+        long word = id.w0();
+        // Ids sharing the first word may straddle groups: read from the last group whose fence is
+        // below the word through the last group whose fence is not above it.
+        int fromGroup = Math.max(0, firstFenceNotBelow(word) - 1);
+        int toGroup = Math.max(fromGroup, firstFenceAbove(word) - 1);
+        int firstEntry = fromGroup * FENCE_EVERY;
+        int entries = Math.min(count, (toGroup + 1) * FENCE_EVERY) - firstEntry;
+        ByteBuffer buffer = ByteBuffer.allocate(entries * IndexFormat.ENTRY_BYTES);
+        try {
+            readFully(channel, buffer, entryPosition(firstEntry));
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading index " + name, e);
+        }
+        int lo = 0;
+        int hi = entries - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            BlockId candidate = BlockId.read(buffer, mid * IndexFormat.ENTRY_BYTES);
+            int c = candidate.compareTo(id);
+            if (c < 0) {
+                lo = mid + 1;
+            } else if (c > 0) {
+                hi = mid - 1;
+            } else {
+                return Optional.of(IndexFormat.readEntry(buffer, mid * IndexFormat.ENTRY_BYTES));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private int firstFenceNotBelow(long word) {
+        int low = 0;
+        int high = fence.length;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (Long.compareUnsigned(fence[mid], word) < 0) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        return low;
+    }
+
+    private int firstFenceAbove(long word) {
+        int low = 0;
+        int high = fence.length;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (Long.compareUnsigned(fence[mid], word) <= 0) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        return low;
+    }
+
+    /** Streams every entry in id order, reading the file in chunks. */
+    public void forEach(Consumer<PackEntry> action) throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocate(FENCE_EVERY * IndexFormat.ENTRY_BYTES);
+        for (int start = 0; start < count; start += FENCE_EVERY) {
+            int entries = Math.min(FENCE_EVERY, count - start);
+            chunk.clear().limit(entries * IndexFormat.ENTRY_BYTES);
+            readFully(channel, chunk, entryPosition(start));
+            for (int i = 0; i < entries; i++) {
+                action.accept(IndexFormat.readEntry(chunk, i * IndexFormat.ENTRY_BYTES));
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

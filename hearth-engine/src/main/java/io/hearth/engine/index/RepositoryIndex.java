@@ -1,0 +1,156 @@
+package io.hearth.engine.index;
+
+import static java.util.Objects.requireNonNull;
+
+import io.hearth.engine.block.BlockId;
+import io.hearth.engine.pack.PackEntry;
+import io.hearth.engine.pack.PackId;
+import io.hearth.engine.target.BackupTarget;
+import io.hearth.engine.target.ObjectInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+/**
+ * The repository's index (block id to pack, offset and length), as the set of index objects on the
+ * target mirrored into a local cache directory and searched there.
+ *
+ * <p>The cache is disposable: a missing or stale file is fetched again from the target. Lookups
+ * never return an entry in an excluded pack (packs that garbage collection has marked for deletion).
+ */
+public final class RepositoryIndex implements AutoCloseable {
+    public static final String PREFIX = "index/";
+
+    private final BackupTarget target;
+    private final Path cacheDirectory;
+    private final List<IndexRun> runs = new CopyOnWriteArrayList<>();
+    private final Set<PackId> excludedPacks;
+
+    private RepositoryIndex(BackupTarget target, Path cacheDirectory, Set<PackId> excludedPacks) {
+        this.target = target;
+        this.cacheDirectory = cacheDirectory;
+        this.excludedPacks = Set.copyOf(excludedPacks);
+    }
+
+    /**
+     * Loads every index object of the target, fetching into {@code cacheDirectory} those not cached yet.
+     *
+     * @param excludedPacks packs whose entries must not be returned (they are about to be deleted)
+     */
+    public static RepositoryIndex load(BackupTarget target, Path cacheDirectory, Set<PackId> excludedPacks) throws IOException {
+        requireNonNull(target, "target is null");
+        Files.createDirectories(cacheDirectory);
+        RepositoryIndex index = new RepositoryIndex(target, cacheDirectory, excludedPacks);
+        try {
+            List<String> names = listNames(target);
+            Set<String> wanted = new HashSet<>(names);
+            try (Stream<Path> cached = Files.list(cacheDirectory)) {
+                for (Path file : cached.toList()) {
+                    if (!wanted.contains(file.getFileName().toString())) {
+                        Files.deleteIfExists(file);
+                    }
+                }
+            }
+            for (String name : names) {
+                index.runs.add(IndexRun.open(name, index.cachedCopy(name)));
+            }
+            return index;
+        } catch (IOException | RuntimeException e) {
+            index.close();
+            throw e;
+        }
+    }
+
+    /** Names (without the prefix) of the index objects on the target. */
+    public static List<String> listNames(BackupTarget target) throws IOException {
+        try (Stream<ObjectInfo> listing = target.list(PREFIX)) {
+            return listing.map(info -> info.key().substring(PREFIX.length())).filter(name -> !name.contains("/")).sorted().toList();
+        }
+    }
+
+    private Path cachedCopy(String name) throws IOException {
+        Path file = cacheDirectory.resolve(name);
+        if (Files.exists(file)) {
+            return file;
+        }
+        Path temp = cacheDirectory.resolve(".fetch-" + UUID.randomUUID());
+        try (InputStream in = target.get(PREFIX + name)) {
+            Files.copy(in, temp);
+            ByteBuffer whole = ByteBuffer.wrap(Files.readAllBytes(temp));
+            IndexFormat.check(whole, PREFIX + name);
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return file;
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Writes sorted entries as a new index object on the target (create-only) and adds it to this index.
+     *
+     * @return the new object's name
+     */
+    public String publish(List<PackEntry> sortedEntries) throws IOException {
+        ByteBuffer object = IndexFormat.write(sortedEntries);
+        String name = UUID.randomUUID().toString().replace("-", "");
+        target.putIfAbsent(PREFIX + name, object);
+        Path file = cacheDirectory.resolve(name);
+        Path temp = cacheDirectory.resolve(".write-" + name);
+        try (var channel = java.nio.channels.FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer view = object.duplicate();
+            while (view.hasRemaining()) {
+                channel.write(view);
+            }
+        }
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        runs.add(IndexRun.open(name, file));
+        return name;
+    }
+
+    public Optional<PackEntry> find(BlockId id) {
+        for (IndexRun run : runs) {
+            Optional<PackEntry> entry = run.find(id);
+            if (entry.isPresent() && !excludedPacks.contains(entry.get().pack())) {
+                return entry;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The loaded index objects, for maintenance (gc, verify). */
+    public List<IndexRun> runs() {
+        return new ArrayList<>(runs);
+    }
+
+    public Set<PackId> excludedPacks() {
+        return excludedPacks;
+    }
+
+    @Override
+    public void close() throws IOException {
+        IOException failure = null;
+        for (IndexRun run : runs) {
+            try {
+                run.close();
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+        runs.clear();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.hearth.engine.source;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Where a backup reads a volume from: a file, a block device, or (later) an NBD export.
+ * Positional reads only, so that one source can serve many readers.
+ */
+public interface BlockSource extends Closeable {
+    /** The size in bytes, fixed for the life of the source. */
+    long size() throws IOException;
+
+    /**
+     * Fills {@code destination} from its position to its limit with the bytes at {@code position}.
+     *
+     * @throws java.io.EOFException if the source ends first
+     */
+    void readFully(ByteBuffer destination, long position) throws IOException;
+
+    /** A printable name for messages. */
+    String description();
+}

@@ -1,0 +1,76 @@
+package io.hearth.engine.source;
+
+import io.hearth.engine.HearthException;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/** A regular file or a block device read with positional reads. */
+public final class FileBlockSource implements BlockSource {
+    private final Path path;
+    private final FileChannel channel;
+    private final long size;
+
+    private FileBlockSource(Path path, FileChannel channel, long size) {
+        this.path = path;
+        this.channel = channel;
+        this.size = size;
+    }
+
+    /** Opens the file; a missing or unreadable file is a clear bad-input error. */
+    public static FileBlockSource open(Path path) {
+        try {
+            if (Files.isDirectory(path)) {
+                throw HearthException.badInput("source " + path + " is a directory, not a file or block device");
+            }
+            FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+            // size() is 0 for block devices; their end is found by seeking.
+            long size = channel.size();
+            if (size == 0 && !Files.isRegularFile(path)) {
+                size = channel.position(0).size();
+                try (var raf = new java.io.RandomAccessFile(path.toFile(), "r")) {
+                    size = raf.length();
+                }
+            }
+            return new FileBlockSource(path, channel, size);
+        } catch (NoSuchFileException e) {
+            throw HearthException.badInput("source " + path + " does not exist");
+        } catch (AccessDeniedException e) {
+            throw HearthException.badInput("source " + path + " cannot be read: permission denied");
+        } catch (IOException e) {
+            throw HearthException.badInput("source " + path + " cannot be opened: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public void readFully(ByteBuffer destination, long position) throws IOException {
+        while (destination.hasRemaining()) {
+            int n = channel.read(destination, position);
+            if (n < 0) {
+                throw new EOFException(path + " ended at byte " + position + " while " + size + " were expected");
+            }
+            position += n;
+        }
+    }
+
+    @Override
+    public String description() {
+        return path.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}
