@@ -1,6 +1,7 @@
 package io.hearth.cli;
 
 import io.hearth.cli.repo.RepoCommand;
+import io.hearth.cli.server.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "hearth 0.1.0",
         description = "Block storage with a first-class backup service.",
-        subcommands = {RepoCommand.class})
+        subcommands = {RepoCommand.class, ServeCommand.class})
 public final class HearthCommand {
 
     public static void main(String[] args) {

@@ -1,0 +1,124 @@
+package io.hearth.service.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.hearth.engine.HearthException;
+import io.hearth.service.db.Json;
+import io.hearth.service.error.ErrorKind;
+import io.hearth.service.error.ServiceException;
+import io.javalin.http.Context;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one place where failures become Cinder's HTTP status codes and fault JSON. */
+public final class Faults {
+    private static final Logger LOG = LoggerFactory.getLogger(Faults.class);
+
+    /** The body of a fault: {@code {"<name>": {"code": N, "message": "..."}}}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Fault(@JsonProperty("code") int code, @JsonProperty("message") String message,
+            @JsonProperty("retryAfter") String retryAfter) {}
+
+    public void handle(Throwable failure, Context ctx) {
+        switch (failure) {
+            case ServiceException e -> write(ctx, e.kind(), e.getMessage());
+            case HearthException e -> write(ctx, switch (e.category()) {
+                case BAD_INPUT -> ErrorKind.BAD_REQUEST;
+                case NOT_FOUND -> ErrorKind.NOT_FOUND;
+                case CONFLICT -> ErrorKind.CONFLICT;
+                case UNAVAILABLE -> ErrorKind.UNAVAILABLE;
+                case CORRUPT, INTERNAL -> ErrorKind.INTERNAL;
+            }, e.getMessage());
+            case UnrecognizedPropertyException e -> write(ctx, ErrorKind.BAD_REQUEST,
+                    "Invalid input for field/attribute " + parent(e) + ". Additional properties are not allowed ('"
+                            + e.getPropertyName() + "' was unexpected)");
+            case InvalidFormatException e -> write(ctx, ErrorKind.BAD_REQUEST, "Invalid input for field/attribute " + path(e)
+                    + ". Value: " + e.getValue() + ". " + e.getValue() + " is not of type '" + typeName(e.getTargetType()) + "'");
+            case MismatchedInputException e -> write(ctx, ErrorKind.BAD_REQUEST, "Invalid input for field/attribute " + path(e)
+                    + ". " + (e.getTargetType() == null ? e.getOriginalMessage() : "Value is not of type '" + typeName(e.getTargetType()) + "'"));
+            case JsonProcessingException e -> write(ctx, ErrorKind.BAD_REQUEST, "Malformed request body: " + e.getOriginalMessage());
+            default -> {
+                LOG.error("request {} {} failed", ctx.method(), ctx.path(), failure);
+                write(ctx, ErrorKind.INTERNAL, "The server has either erred or is incapable of performing the requested operation.");
+            }
+        }
+    }
+
+    public void write(Context ctx, ErrorKind kind, String message) {
+        int code = status(kind);
+        Fault fault = new Fault(code, message, kind == ErrorKind.OVER_LIMIT ? "0" : null);
+        if (kind == ErrorKind.OVER_LIMIT) {
+            ctx.header("Retry-After", "0");
+        }
+        ctx.status(code).contentType("application/json").result(Json.write(Map.of(name(kind), fault)));
+    }
+
+    static int status(ErrorKind kind) {
+        return switch (kind) {
+            case BAD_REQUEST -> 400;
+            case UNAUTHORIZED -> 401;
+            case FORBIDDEN -> 403;
+            case NOT_FOUND -> 404;
+            case NOT_SUPPORTED -> 405;
+            case NOT_ACCEPTABLE -> 406;
+            case CONFLICT -> 409;
+            case OVER_LIMIT -> 413;
+            case UNAVAILABLE -> 503;
+            case INTERNAL -> 500;
+        };
+    }
+
+    static String name(ErrorKind kind) {
+        return switch (kind) {
+            case BAD_REQUEST -> "badRequest";
+            case UNAUTHORIZED -> "unauthorized";
+            case FORBIDDEN -> "forbidden";
+            case NOT_FOUND -> "itemNotFound";
+            case NOT_SUPPORTED -> "badMethod";
+            case NOT_ACCEPTABLE -> "notAcceptable";
+            case CONFLICT -> "conflictingRequest";
+            case OVER_LIMIT -> "overLimit";
+            case UNAVAILABLE -> "serviceUnavailable";
+            case INTERNAL -> "computeFault";
+        };
+    }
+
+    private static String path(JsonProcessingException e) {
+        if (e instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
+            return m.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex()))
+                    .collect(Collectors.joining("/"));
+        }
+        return "body";
+    }
+
+    private static String parent(MismatchedInputException e) {
+        var path = e.getPath();
+        if (path.size() <= 1) {
+            return "body";
+        }
+        return path.subList(0, path.size() - 1).stream().map(r -> r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex()))
+                .collect(Collectors.joining("/"));
+    }
+
+    private static String typeName(Class<?> type) {
+        if (type == null) {
+            return "object";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "integer";
+        }
+        if (type == String.class) {
+            return "string";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "boolean";
+        }
+        return "object";
+    }
+}

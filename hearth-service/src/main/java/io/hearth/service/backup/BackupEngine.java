@@ -1,0 +1,43 @@
+package io.hearth.service.backup;
+
+import io.hearth.engine.ProgressListener;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one place the backup service touches backup data. {@link RepositoryBackupEngine} is the real one
+ * (hearth-engine's repository); tests of the service's rules use a small fake.
+ */
+public interface BackupEngine extends AutoCloseable {
+    /** What a backup reads and how its manifest is labelled. {@code parentId} may be null. */
+    record Job(String backupId, Path source, String parentId, String volumeId, String snapshotId, String projectId,
+            String name, String description, Map<String, String> metadata, Instant createdAt) {}
+
+    /** What a finished backup cost; {@code objectCount} is reported as cinder's object_count. */
+    record Result(long objectCount, long bytesRead, long bytesStored) {}
+
+    Result backup(Job job, ProgressListener progress);
+
+    /** Writes the backup into {@code target} (sparse, every block verified) and leaves it the backup's size. */
+    void restore(String backupId, Path target, ProgressListener progress);
+
+    /** Deletes the backup's manifest; false if the repository has none. Data is reclaimed by gc. */
+    boolean delete(String backupId);
+
+    /** The backup's manifest as JSON, for export_record. */
+    Optional<String> exportManifest(String backupId);
+
+    /** Makes the backup known to the repository again from an exported manifest; checks every block is present. */
+    void importManifest(String backupId, String manifestJson);
+
+    /** cinder's {@code service} / {@code backup_service} value. */
+    String serviceName();
+
+    /** Where the backups are kept, shown as {@code container}. */
+    String container();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,248 @@
+package io.hearth.service.backup;
+
+import io.hearth.service.config.HearthConfig;
+import io.hearth.service.quota.QuotaService;
+import io.hearth.service.quota.Resource;
+import io.hearth.service.rpc.Bus;
+import io.hearth.service.rpc.Topics;
+import io.hearth.service.snapshot.SnapshotDao;
+import io.hearth.service.snapshot.SnapshotStatus;
+import io.hearth.service.volume.Volume;
+import io.hearth.service.volume.VolumeDao;
+import io.hearth.service.volume.VolumeMessage;
+import io.hearth.service.volume.VolumeStatus;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The backup service: runs backups, restores, deletes, exports and imports, and leaves every record and volume
+ * in a final status whatever happens. Data operations wait their turn under {@code backup_max_operations}.
+ */
+public final class BackupManager {
+    private static final Logger LOG = LoggerFactory.getLogger(BackupManager.class);
+    private static final Duration VOLUME_CALL_TIMEOUT = Duration.ofHours(1);
+    public static final String RESTART_REASON = "incomplete backup reset on manager restart";
+
+    private final BackupDao backups;
+    private final VolumeDao volumes;
+    private final SnapshotDao snapshots;
+    private final QuotaService quotas;
+    private final BackupEngine engine;
+    private final Bus bus;
+    private final HearthConfig config;
+    private final BackupProgress progress;
+    private final Semaphore operations;
+    private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+
+    public BackupManager(BackupDao backups, VolumeDao volumes, SnapshotDao snapshots, QuotaService quotas, BackupEngine engine,
+            Bus bus, HearthConfig config, BackupProgress progress) {
+        this.backups = backups;
+        this.volumes = volumes;
+        this.snapshots = snapshots;
+        this.quotas = quotas;
+        this.engine = engine;
+        this.bus = bus;
+        this.config = config;
+        this.progress = progress;
+        int limit = config.backupMaxOperations();
+        this.operations = new Semaphore(limit == 0 ? Integer.MAX_VALUE : limit, true);
+    }
+
+    public Object handle(Record message) throws InterruptedException {
+        switch ((BackupMessage) message) {
+            case BackupMessage.CreateBackup m -> createBackup(m.backupId());
+            case BackupMessage.RestoreBackup m -> restoreBackup(m.backupId(), m.volumeId(), m.volumeIsNew());
+            case BackupMessage.DeleteBackup m -> deleteBackup(m.backupId());
+            case BackupMessage.ExportRecord m -> {
+                return engine.exportManifest(m.backupId()).orElseThrow(() -> io.hearth.service.error.ServiceException.invalidBackup(
+                        "Backup " + m.backupId() + " is not in the backup repository."));
+            }
+            case BackupMessage.ImportRecord m -> importRecord(m.backupId(), m.manifestJson());
+            case BackupMessage.ScheduleBackup m -> throw new IllegalArgumentException("scheduling is the scheduler's job");
+        }
+        return null;
+    }
+
+    private void createBackup(String backupId) throws InterruptedException {
+        Backup backup = backups.find(backupId).orElse(null);
+        if (backup == null || backup.status() != BackupStatus.CREATING) {
+            return;
+        }
+        operations.acquire();
+        running.add(backupId);
+        String temporarySnapshot = null;
+        try {
+            VolumeMessage.BackupDevice device = bus.call(Topics.VOLUME, new VolumeMessage.GetBackupDevice(backupId),
+                    VolumeMessage.BackupDevice.class, VOLUME_CALL_TIMEOUT);
+            temporarySnapshot = device.temporarySnapshotId();
+            BackupEngine.Result result = engine.backup(new BackupEngine.Job(backupId, Path.of(device.path()), backup.parentId(),
+                    backup.volumeId(), backup.snapshotId(), backup.projectId(), backup.name(), backup.description(), backup.metadata(),
+                    backup.dataTimestamp()), (done, total) -> {
+                        if (cancelled.contains(backupId)) {
+                            throw new BackupCancelledException();
+                        }
+                        progress.update(backupId, "backup", done, total);
+                    });
+            String container = backup.container() != null ? backup.container() : engine.container();
+            if (!backups.finishCreate(backupId, result.objectCount(), container, config.storageAvailabilityZone(), engine.serviceName())
+                    && isDeleting(backupId)) {
+                // Force-deleted while running: what was written goes too.
+                engine.delete(backupId);
+                finishDelete(backupId);
+            }
+        } catch (BackupCancelledException e) {
+            LOG.info("backup {} cancelled by force delete", backupId);
+            engine.delete(backupId);
+            finishDelete(backupId);
+        } catch (Exception e) {
+            LOG.error("backup {} failed", backupId, e);
+            if (!backups.fail(backupId, BackupStatus.CREATING, reason(e)) && isDeleting(backupId)) {
+                finishDelete(backupId);
+            }
+        } finally {
+            running.remove(backupId);
+            cancelled.remove(backupId);
+            progress.finish(backupId);
+            operations.release();
+            releaseSource(backup, temporarySnapshot);
+        }
+    }
+
+    /** The source volume (or snapshot) goes back to where it was, and a temporary snapshot is removed. */
+    private void releaseSource(Backup backup, String temporarySnapshot) {
+        if (backup.snapshotId() != null) {
+            snapshots.compareAndSetStatus(backup.snapshotId(), SnapshotStatus.BACKING_UP, SnapshotStatus.AVAILABLE);
+        } else {
+            VolumeStatus previous = backup.previousVolumeStatus() == null ? VolumeStatus.AVAILABLE
+                    : VolumeStatus.fromWire(backup.previousVolumeStatus());
+            volumes.compareAndSetStatus(backup.volumeId(), VolumeStatus.BACKING_UP, previous);
+        }
+        String snapshot = temporarySnapshot != null ? temporarySnapshot
+                : backups.findIncludingDeleted(backup.id()).map(Backup::tempSnapshotId).orElse(null);
+        if (snapshot != null) {
+            try {
+                bus.call(Topics.VOLUME, new VolumeMessage.RemoveTemporarySnapshot(snapshot), Boolean.class, VOLUME_CALL_TIMEOUT);
+            } catch (RuntimeException e) {
+                LOG.error("removing temporary snapshot {} of backup {} failed", snapshot, backup.id(), e);
+            }
+        }
+    }
+
+    private void restoreBackup(String backupId, String volumeId, boolean volumeIsNew) throws InterruptedException {
+        Backup backup = backups.find(backupId).orElse(null);
+        Volume volume = volumes.find(volumeId).orElse(null);
+        VolumeStatus working = volumeIsNew ? VolumeStatus.CREATING : VolumeStatus.RESTORING_BACKUP;
+        if (backup == null || backup.status() != BackupStatus.RESTORING || volume == null || volume.status() != working) {
+            return;
+        }
+        operations.acquire();
+        try {
+            Path target = config.volumesPath().resolve("volume-" + volumeId);
+            try (RandomAccessFile file = new RandomAccessFile(target.toFile(), "rw")) {
+                // Old data must not show through the holes the restore leaves for zero blocks.
+                file.setLength(0);
+            }
+            engine.restore(backupId, target, (done, total) -> progress.update(backupId, "restore", done, total));
+            try (RandomAccessFile file = new RandomAccessFile(target.toFile(), "rw")) {
+                if (file.length() < volume.sizeBytes()) {
+                    file.setLength(volume.sizeBytes());
+                }
+            }
+            backups.compareAndSetStatus(backupId, BackupStatus.RESTORING, BackupStatus.AVAILABLE);
+            if (volumes.compareAndSetStatus(volumeId, working, VolumeStatus.AVAILABLE)) {
+                volumes.markLaunched(volumeId);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.error("restore of backup {} to volume {} failed", backupId, volumeId, e);
+            backups.compareAndSetStatus(backupId, BackupStatus.RESTORING, BackupStatus.AVAILABLE);
+            volumes.compareAndSetStatus(volumeId, working, volumeIsNew ? VolumeStatus.ERROR : VolumeStatus.ERROR_RESTORING);
+        } finally {
+            progress.finish(backupId);
+            operations.release();
+        }
+    }
+
+    private void deleteBackup(String backupId) {
+        if (running.contains(backupId)) {
+            // A force delete of a running backup: the backup stops at its next block and deletes itself.
+            cancelled.add(backupId);
+            return;
+        }
+        Backup backup = backups.find(backupId).orElse(null);
+        if (backup == null || backup.status() != BackupStatus.DELETING) {
+            return;
+        }
+        try {
+            engine.delete(backupId);
+            finishDelete(backupId);
+        } catch (RuntimeException e) {
+            LOG.error("deleting backup {} failed", backupId, e);
+            backups.fail(backupId, BackupStatus.DELETING, reason(e));
+        }
+    }
+
+    private void finishDelete(String backupId) {
+        Backup backup = backups.find(backupId).orElse(null);
+        if (backup != null && backups.markDeleted(backupId)) {
+            quotas.release(backup.projectId(), Map.of(Resource.BACKUPS, 1L, Resource.BACKUP_GIGABYTES, (long) backup.size()));
+        }
+    }
+
+    private void importRecord(String backupId, String manifestJson) {
+        try {
+            engine.importManifest(backupId, manifestJson);
+            Backup backup = backups.find(backupId).orElseThrow();
+            backups.finishImport(new Backup(backupId, backup.projectId(), backup.userId(), backup.volumeId(), backup.snapshotId(),
+                    backup.parentId(), backup.name(), backup.description(), BackupStatus.AVAILABLE, null, backup.size(),
+                    backup.objectCount(), backup.container(), config.storageAvailabilityZone(), null, engine.serviceName(),
+                    backup.metadata(), null, null, null, backup.dataTimestamp(), backup.createdAt(), null, null));
+        } catch (RuntimeException e) {
+            LOG.error("import of backup {} failed", backupId, e);
+            backups.fail(backupId, BackupStatus.CREATING, "Import record failed: " + reason(e));
+        }
+    }
+
+    /** Start-up (cinder's init_host): nothing this host owned is left in a transitional status. */
+    public void cleanupAfterRestart() {
+        for (Backup backup : backups.withStatus(BackupStatus.CREATING, config.host())) {
+            backups.fail(backup.id(), BackupStatus.CREATING, RESTART_REASON);
+            releaseSource(backup, null);
+        }
+        for (Backup backup : backups.withStatus(BackupStatus.RESTORING, config.host())) {
+            backups.compareAndSetStatus(backup.id(), BackupStatus.RESTORING, BackupStatus.AVAILABLE);
+            if (backup.restoreVolumeId() != null) {
+                if (!volumes.compareAndSetStatus(backup.restoreVolumeId(), VolumeStatus.RESTORING_BACKUP, VolumeStatus.ERROR_RESTORING)) {
+                    volumes.compareAndSetStatus(backup.restoreVolumeId(), VolumeStatus.CREATING, VolumeStatus.ERROR);
+                }
+            }
+        }
+        for (Backup backup : backups.withStatus(BackupStatus.DELETING, config.host())) {
+            bus.cast(Topics.BACKUP, new BackupMessage.DeleteBackup(backup.id()));
+        }
+    }
+
+    private boolean isDeleting(String backupId) {
+        return backups.find(backupId).map(b -> b.status() == BackupStatus.DELETING).orElse(false);
+    }
+
+    private static String reason(Exception e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
+    /** Thrown from the progress listener to stop a backup that was force-deleted. */
+    private static final class BackupCancelledException extends RuntimeException {
+        BackupCancelledException() {
+            super("backup cancelled", null, false, false);
+        }
+    }
+}

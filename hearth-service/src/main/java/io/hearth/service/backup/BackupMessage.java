@@ -1,0 +1,19 @@
+package io.hearth.service.backup;
+
+/** What the scheduler and the backup service are asked over the bus. */
+public sealed interface BackupMessage {
+    /** To the scheduler: find a backup host for a new backup. */
+    record ScheduleBackup(String backupId) implements BackupMessage {}
+
+    record CreateBackup(String backupId) implements BackupMessage {}
+
+    /** {@code volumeIsNew}: the target was created for this restore (its status is creating, not restoring-backup). */
+    record RestoreBackup(String backupId, String volumeId, boolean volumeIsNew) implements BackupMessage {}
+
+    record DeleteBackup(String backupId) implements BackupMessage {}
+
+    /** Call: the manifest of an available backup, as JSON. */
+    record ExportRecord(String backupId) implements BackupMessage {}
+
+    record ImportRecord(String backupId, String manifestJson) implements BackupMessage {}
+}

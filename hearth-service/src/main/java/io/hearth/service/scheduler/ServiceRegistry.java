@@ -1,0 +1,66 @@
+package io.hearth.service.scheduler;
+
+import io.hearth.service.db.Database;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.jdbi.v3.core.Jdbi;
+
+/** The services table: services heartbeat into it; a service whose heartbeat is older than service_down_time is down. */
+public final class ServiceRegistry {
+    private final Jdbi jdbi;
+    private final Duration downTime;
+    private final Clock clock;
+
+    public ServiceRegistry(Jdbi jdbi, Duration downTime, Clock clock) {
+        this.jdbi = jdbi;
+        this.downTime = downTime;
+        this.clock = clock;
+    }
+
+    /** Registers (or re-registers) a service and beats once. */
+    public void register(String host, String binary, String topic, String availabilityZone) {
+        Instant now = clock.instant();
+        jdbi.useTransaction(h -> {
+            int updated = h.createUpdate("""
+                    UPDATE services SET topic = :topic, availability_zone = :az, updated_at = :now WHERE host = :host AND binary_name = :binary""")
+                    .bind("host", host).bind("binary", binary).bind("topic", topic).bind("az", availabilityZone)
+                    .bind("now", Database.toSql(now)).execute();
+            if (updated == 0) {
+                int id = h.createQuery("SELECT COALESCE(MAX(id), 0) + 1 FROM services").mapTo(Integer.class).one();
+                h.createUpdate("""
+                        INSERT INTO services (id, host, binary_name, topic, availability_zone, disabled, created_at, updated_at)
+                        VALUES (:id, :host, :binary, :topic, :az, FALSE, :now, :now)""")
+                        .bind("id", id).bind("host", host).bind("binary", binary).bind("topic", topic).bind("az", availabilityZone)
+                        .bind("now", Database.toSql(now)).execute();
+            }
+        });
+    }
+
+    public void heartbeat(String host, String binary) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE services SET updated_at = :now WHERE host = :host AND binary_name = :binary")
+                .bind("host", host).bind("binary", binary).bind("now", Database.toSql(clock.instant())).execute());
+    }
+
+    public List<ServiceRecord> list() {
+        Instant threshold = clock.instant().minus(downTime);
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM services ORDER BY id").map((rs, ctx) -> {
+            Instant updated = Database.instant(rs, "updated_at");
+            return new ServiceRecord(rs.getInt("id"), rs.getString("host"), rs.getString("binary_name"), rs.getString("topic"),
+                    rs.getString("availability_zone"), rs.getBoolean("disabled"), rs.getString("disabled_reason"), updated,
+                    updated.isAfter(threshold));
+        }).list());
+    }
+
+    /** Hosts running {@code binary} that are up and enabled. */
+    public List<ServiceRecord> upServices(String binary) {
+        return list().stream().filter(s -> s.binary().equals(binary) && s.up() && !s.disabled()).toList();
+    }
+
+    public boolean setDisabled(String host, String binary, boolean disabled, String reason) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                UPDATE services SET disabled = :disabled, disabled_reason = :reason WHERE host = :host AND binary_name = :binary""")
+                .bind("host", host).bind("binary", binary).bind("disabled", disabled).bind("reason", reason).execute()) == 1;
+    }
+}

@@ -1,0 +1,101 @@
+package io.hearth.service.volume;
+
+import io.hearth.service.auth.ProjectScope;
+import io.hearth.service.auth.RequestContext;
+import io.hearth.service.error.ServiceException;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Cinder's attachments API (3.27+). In one process the connection info is {@code local} with the volume file's path,
+ * which any program on the host can open.
+ */
+public final class AttachmentApi {
+    public static final String RESERVED = "reserved";
+    public static final String ATTACHING = "attaching";
+    public static final String ATTACHED = "attached";
+
+    private final AttachmentDao attachments;
+    private final VolumeDao volumes;
+    private final VolumeApi volumeApi;
+    private final SparseFileDriver driver;
+    private final ProjectScope scope;
+
+    public AttachmentApi(AttachmentDao attachments, VolumeDao volumes, VolumeApi volumeApi, SparseFileDriver driver, ProjectScope scope) {
+        this.attachments = attachments;
+        this.volumes = volumes;
+        this.volumeApi = volumeApi;
+        this.driver = driver;
+        this.scope = scope;
+    }
+
+    public Attachment create(RequestContext context, String volumeId, String instanceUuid, String connectorJson, String mode) {
+        Volume volume = volumeApi.get(context, volumeId);
+        VolumeStatus next = connectorJson == null ? VolumeStatus.RESERVED : VolumeStatus.ATTACHING;
+        if (volume.status() != VolumeStatus.AVAILABLE || !volumes.compareAndSetStatus(volumeId, VolumeStatus.AVAILABLE, next)) {
+            throw ServiceException.invalidVolume("Volume " + volumeId + " status must be available or downloading to reserve, but the current status is "
+                    + volumes.find(volumeId).map(v -> v.status().wire()).orElse("deleted") + ".");
+        }
+        Attachment attachment = new Attachment(UUID.randomUUID().toString(), volumeId, volume.projectId(), instanceUuid, host(connectorJson),
+                null, mode == null ? "rw" : mode, connectorJson == null ? RESERVED : ATTACHING, connectorJson, Instant.now(), null);
+        attachments.insert(attachment);
+        return attachment;
+    }
+
+    public Attachment get(RequestContext context, String id) {
+        return attachments.find(id).filter(a -> scope.canSee(context, a.projectId()))
+                .orElseThrow(() -> ServiceException.notFound("VolumeAttachment " + id + " could not be found."));
+    }
+
+    public List<Attachment> list(RequestContext context, boolean allTenants) {
+        return attachments.list(scope.listScope(context, allTenants));
+    }
+
+    /** Gives a reserved attachment its connector: the volume moves to attaching. */
+    public Attachment update(RequestContext context, String id, String connectorJson) {
+        Attachment attachment = get(context, id);
+        if (attachment.attachStatus().equals(RESERVED)) {
+            volumes.compareAndSetStatus(attachment.volumeId(), VolumeStatus.RESERVED, VolumeStatus.ATTACHING);
+        }
+        attachments.connect(id, connectorJson, host(connectorJson));
+        Attachment updated = get(context, id);
+        return updated;
+    }
+
+    public void complete(RequestContext context, String id) {
+        Attachment attachment = get(context, id);
+        attachments.compareAndSetStatus(id, ATTACHING, ATTACHED);
+        if (!volumes.compareAndSetStatus(attachment.volumeId(), VolumeStatus.ATTACHING, VolumeStatus.IN_USE)) {
+            volumes.compareAndSetStatus(attachment.volumeId(), VolumeStatus.RESERVED, VolumeStatus.IN_USE);
+        }
+    }
+
+    public void delete(RequestContext context, String id) {
+        Attachment attachment = get(context, id);
+        Volume volume = volumes.find(attachment.volumeId()).orElseThrow(() -> ServiceException.notFound("Volume " + attachment.volumeId() + " could not be found."));
+        if (volume.status() == VolumeStatus.BACKING_UP) {
+            throw ServiceException.invalidVolume("Volume " + volume.id() + " is being backed up; detach it when the backup has finished.");
+        }
+        attachments.markDeleted(id);
+        if (attachments.ofVolume(volume.id()).isEmpty()) {
+            volumes.compareAndSetStatus(volume.id(), volume.status(), VolumeStatus.AVAILABLE);
+        }
+    }
+
+    public String devicePath(String volumeId) {
+        return driver.volumePath(volumeId).toString();
+    }
+
+    private static String host(String connectorJson) {
+        if (connectorJson == null) {
+            return null;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode host = io.hearth.service.db.Json.MAPPER.readTree(connectorJson).get("host");
+            return host == null || !host.isTextual() ? null : host.asText();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package io.hearth.service.volume;
+
+import io.hearth.service.backup.Backup;
+import io.hearth.service.backup.BackupDao;
+import io.hearth.service.quota.QuotaService;
+import io.hearth.service.quota.Resource;
+import io.hearth.service.snapshot.Snapshot;
+import io.hearth.service.snapshot.SnapshotDao;
+import io.hearth.service.snapshot.SnapshotStatus;
+import io.hearth.service.volume.VolumeMessage.BackupDevice;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The volume service: carries out volume and snapshot work on the driver and moves their statuses. */
+public final class VolumeManager {
+    private static final Logger LOG = LoggerFactory.getLogger(VolumeManager.class);
+
+    private final VolumeDao volumes;
+    private final SnapshotDao snapshots;
+    private final BackupDao backups;
+    private final AttachmentDao attachments;
+    private final SparseFileDriver driver;
+    private final QuotaService quotas;
+
+    public VolumeManager(VolumeDao volumes, SnapshotDao snapshots, BackupDao backups, AttachmentDao attachments,
+            SparseFileDriver driver, QuotaService quotas) {
+        this.volumes = volumes;
+        this.snapshots = snapshots;
+        this.backups = backups;
+        this.attachments = attachments;
+        this.driver = driver;
+        this.quotas = quotas;
+    }
+
+    public Object handle(Record message) throws IOException {
+        return switch ((VolumeMessage) message) {
+            case VolumeMessage.CreateVolume m -> {
+                createVolume(m.volumeId());
+                yield null;
+            }
+            case VolumeMessage.DeleteVolume m -> {
+                deleteVolume(m.volumeId());
+                yield null;
+            }
+            case VolumeMessage.ExtendVolume m -> {
+                extendVolume(m.volumeId(), m.newSize());
+                yield null;
+            }
+            case VolumeMessage.CreateSnapshot m -> {
+                createSnapshot(m.snapshotId());
+                yield null;
+            }
+            case VolumeMessage.DeleteSnapshot m -> {
+                deleteSnapshot(m.snapshotId());
+                yield null;
+            }
+            case VolumeMessage.GetBackupDevice m -> backupDevice(m.backupId());
+            case VolumeMessage.RemoveTemporarySnapshot m -> {
+                removeTemporarySnapshot(m.snapshotId());
+                yield Boolean.TRUE;
+            }
+        };
+    }
+
+    /** A volume whose data comes from a backup is created empty here; the backup service then restores into it. */
+    private void createVolume(String volumeId) {
+        Volume volume = volumes.find(volumeId).orElse(null);
+        if (volume == null || volume.status() != VolumeStatus.CREATING) {
+            return;
+        }
+        try {
+            if (volume.snapshotId() != null) {
+                driver.createFromSnapshot(volume.snapshotId(), volumeId, volume.size());
+            } else if (volume.sourceVolid() != null) {
+                driver.cloneVolume(volume.sourceVolid(), volumeId, volume.size());
+            } else {
+                driver.createVolume(volumeId, volume.size());
+            }
+            if (volume.backupId() == null && volumes.compareAndSetStatus(volumeId, VolumeStatus.CREATING, VolumeStatus.AVAILABLE)) {
+                volumes.markLaunched(volumeId);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.error("creating volume {} failed", volumeId, e);
+            volumes.compareAndSetStatus(volumeId, VolumeStatus.CREATING, VolumeStatus.ERROR);
+        }
+    }
+
+    private void deleteVolume(String volumeId) {
+        Volume volume = volumes.find(volumeId).orElse(null);
+        if (volume == null || volume.status() != VolumeStatus.DELETING) {
+            return;
+        }
+        try {
+            driver.deleteVolume(volumeId);
+            volumes.markDeleted(volumeId);
+            quotas.release(volume.projectId(), Map.of(Resource.VOLUMES, 1L, Resource.GIGABYTES, (long) volume.size()));
+        } catch (IOException | RuntimeException e) {
+            LOG.error("deleting volume {} failed", volumeId, e);
+            volumes.compareAndSetStatus(volumeId, VolumeStatus.DELETING, VolumeStatus.ERROR_DELETING);
+        }
+    }
+
+    private void extendVolume(String volumeId, int newSize) {
+        try {
+            driver.extend(volumeId, newSize);
+            volumes.finishExtend(volumeId, newSize, true);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("extending volume {} failed", volumeId, e);
+            volumes.finishExtend(volumeId, newSize, false);
+        }
+    }
+
+    private void createSnapshot(String snapshotId) {
+        Snapshot snapshot = snapshots.find(snapshotId).orElse(null);
+        if (snapshot == null || snapshot.status() != SnapshotStatus.CREATING) {
+            return;
+        }
+        try {
+            driver.createSnapshot(snapshot.volumeId(), snapshotId);
+            snapshots.compareAndSetStatus(snapshotId, SnapshotStatus.CREATING, SnapshotStatus.AVAILABLE);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("creating snapshot {} failed", snapshotId, e);
+            snapshots.compareAndSetStatus(snapshotId, SnapshotStatus.CREATING, SnapshotStatus.ERROR);
+        }
+    }
+
+    private void deleteSnapshot(String snapshotId) {
+        Snapshot snapshot = snapshots.find(snapshotId).orElse(null);
+        if (snapshot == null || snapshot.status() != SnapshotStatus.DELETING) {
+            return;
+        }
+        try {
+            driver.deleteSnapshot(snapshotId);
+            snapshots.markDeleted(snapshotId);
+            quotas.release(snapshot.projectId(), Map.of(Resource.SNAPSHOTS, 1L, Resource.GIGABYTES, (long) snapshot.size()));
+        } catch (IOException | RuntimeException e) {
+            LOG.error("deleting snapshot {} failed", snapshotId, e);
+            snapshots.compareAndSetStatus(snapshotId, SnapshotStatus.DELETING, SnapshotStatus.ERROR_DELETING);
+        }
+    }
+
+    private BackupDevice backupDevice(String backupId) throws IOException {
+        Backup backup = backups.find(backupId).orElseThrow(() -> new IllegalStateException("backup " + backupId + " vanished"));
+        if (backup.snapshotId() != null) {
+            return new BackupDevice(driver.snapshotPath(backup.snapshotId()).toString(), null);
+        }
+        if (!VolumeStatus.IN_USE.wire().equals(backup.previousVolumeStatus())) {
+            return new BackupDevice(driver.volumePath(backup.volumeId()).toString(), null);
+        }
+        // In use: read a point-in-time copy, so the backup is consistent while the volume keeps changing.
+        Volume volume = volumes.find(backup.volumeId()).orElseThrow(() -> new IllegalStateException("volume " + backup.volumeId() + " vanished"));
+        String snapshotId = UUID.randomUUID().toString();
+        snapshots.insert(new Snapshot(snapshotId, volume.projectId(), volume.userId(), volume.id(), "backup-" + backupId + "-temp",
+                "temporary snapshot of backup " + backupId, volume.size(), SnapshotStatus.CREATING, Map.of(), true, Instant.now(), null));
+        backups.setTempSnapshot(backupId, snapshotId);
+        driver.createSnapshot(volume.id(), snapshotId);
+        snapshots.compareAndSetStatus(snapshotId, SnapshotStatus.CREATING, SnapshotStatus.AVAILABLE);
+        return new BackupDevice(driver.snapshotPath(snapshotId).toString(), snapshotId);
+    }
+
+    private void removeTemporarySnapshot(String snapshotId) throws IOException {
+        driver.deleteSnapshot(snapshotId);
+        snapshots.markDeleted(snapshotId);
+    }
+
+    /** Start-up: nothing this service owns is left in a transitional status (DESIGN §6). */
+    public void cleanupAfterRestart() {
+        for (Volume volume : volumes.withStatus(VolumeStatus.CREATING)) {
+            if (volume.backupId() == null) {
+                createVolume(volume.id());
+            }
+        }
+        for (Volume volume : volumes.withStatus(VolumeStatus.DELETING)) {
+            deleteVolume(volume.id());
+        }
+        for (Volume volume : volumes.withStatus(VolumeStatus.EXTENDING)) {
+            volumes.finishExtend(volume.id(), volume.size(), false);
+        }
+        for (Volume volume : volumes.withStatus(VolumeStatus.ATTACHING)) {
+            volumes.compareAndSetStatus(volume.id(), VolumeStatus.ATTACHING,
+                    attachments.ofVolume(volume.id()).stream().anyMatch(a -> a.attachStatus().equals("attached"))
+                            ? VolumeStatus.IN_USE : VolumeStatus.AVAILABLE);
+        }
+        for (Volume volume : volumes.withStatus(VolumeStatus.DETACHING)) {
+            volumes.compareAndSetStatus(volume.id(), VolumeStatus.DETACHING, VolumeStatus.IN_USE);
+        }
+        for (Snapshot snapshot : snapshots.withStatus(SnapshotStatus.CREATING)) {
+            createSnapshot(snapshot.id());
+        }
+        for (Snapshot snapshot : snapshots.withStatus(SnapshotStatus.DELETING)) {
+            deleteSnapshot(snapshot.id());
+        }
+    }
+}
