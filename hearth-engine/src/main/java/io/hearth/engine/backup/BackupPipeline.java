@@ -71,7 +71,7 @@ final class BackupPipeline {
         this.window = window;
         this.worker = ThreadLocal.withInitial(() -> {
             Worker created = new Worker(new BlockHasher(), new BlockCodec(compression, compressionLevel),
-                    new ZeroDetector(), ByteBuffer.allocateDirect(BlockCodec.maxCompressedLength(blockSize)));
+                    new ZeroDetector(), ByteBuffer.allocateDirect(BlockCodec.maxCompressedLength(Math.max(blockSize, BlockListWriter.PAGE_BYTES))));
             synchronized (allWorkers) {
                 allWorkers.add(created);
             }
