@@ -55,7 +55,8 @@ public final class Api implements AutoCloseable {
             routes(javalin.routes, backups, volumes, admin);
             javalin.routes.exception(Exception.class, (failure, ctx) -> faults.handle(failure, ctx));
             javalin.routes.error(404, ctx -> {
-                if (ctx.result() == null || ctx.result().isEmpty()) {
+                // Faults already written by handlers are JSON; anything else is the router's "no such endpoint".
+                if (!"application/json".equals(ctx.res().getContentType())) {
                     faults.write(ctx, ErrorKind.NOT_FOUND, "The resource could not be found.");
                 }
             });

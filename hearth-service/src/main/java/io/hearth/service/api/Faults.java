@@ -42,6 +42,14 @@ public final class Faults {
                     + ". Value: " + e.getValue() + ". " + e.getValue() + " is not of type '" + typeName(e.getTargetType()) + "'");
             case MismatchedInputException e -> write(ctx, ErrorKind.BAD_REQUEST, "Invalid input for field/attribute " + path(e)
                     + ". " + (e.getTargetType() == null ? e.getOriginalMessage() : "Value is not of type '" + typeName(e.getTargetType()) + "'"));
+            case com.fasterxml.jackson.core.exc.InputCoercionException e -> write(ctx, ErrorKind.BAD_REQUEST,
+                    "Invalid input for field/attribute " + field(e) + ". " + e.getOriginalMessage());
+            case com.fasterxml.jackson.databind.JsonMappingException e when e.getCause() instanceof com.fasterxml.jackson.core.JsonParseException parse ->
+                    write(ctx, ErrorKind.BAD_REQUEST, "Malformed request body: " + parse.getOriginalMessage());
+            case com.fasterxml.jackson.databind.JsonMappingException e -> write(ctx, ErrorKind.BAD_REQUEST,
+                    "Invalid input for field/attribute " + (e.getPath().isEmpty() ? "body" : e.getPath().stream()
+                            .map(r -> r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex()))
+                            .collect(Collectors.joining("/"))) + ". " + e.getOriginalMessage());
             case JsonProcessingException e -> write(ctx, ErrorKind.BAD_REQUEST, "Malformed request body: " + e.getOriginalMessage());
             default -> {
                 LOG.error("request {} {} failed", ctx.method(), ctx.path(), failure);
@@ -95,6 +103,15 @@ public final class Faults {
                     .collect(Collectors.joining("/"));
         }
         return "body";
+    }
+
+    private static String field(com.fasterxml.jackson.core.exc.InputCoercionException e) {
+        try {
+            String name = e.getProcessor() == null ? null : e.getProcessor().currentName();
+            return name == null ? "body" : name;
+        } catch (java.io.IOException | RuntimeException ignored) {
+            return "body";
+        }
     }
 
     private static String parent(MismatchedInputException e) {

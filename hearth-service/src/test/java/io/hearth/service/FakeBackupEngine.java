@@ -1,0 +1,127 @@
+package io.hearth.service;
+
+import io.hearth.engine.HearthException;
+import io.hearth.engine.ProgressListener;
+import io.hearth.service.backup.BackupEngine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A hand-written stand-in for the repository: a backup is a sparse copy of the source in a directory, the manifest a
+ * small JSON. Tests of the service's rules use it; the real engine is exercised by the end-to-end tests.
+ * {@link #hold()} makes backups wait until {@link #release()}, to observe them while they are creating.
+ */
+public final class FakeBackupEngine implements BackupEngine {
+    private final Path root;
+    private final Semaphore gate = new Semaphore(Integer.MAX_VALUE);
+
+    public FakeBackupEngine(Path root) {
+        this.root = root;
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void hold() {
+        gate.drainPermits();
+    }
+
+    public void release() {
+        gate.release(Integer.MAX_VALUE / 2);
+    }
+
+    @Override
+    public Result backup(Job job, ProgressListener progress) {
+        try {
+            while (!gate.tryAcquire(50, TimeUnit.MILLISECONDS)) {
+                progress.progress(0, 1);
+            }
+            gate.release();
+            copy(job.source(), root.resolve(job.backupId()));
+            Files.writeString(root.resolve(job.backupId() + ".json"), "{\"id\":\"" + job.backupId() + "\",\"volume_id\":\"" + job.volumeId() + "\"}");
+            progress.progress(1, 1);
+            return new Result(3, Files.size(job.source()), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void restore(String backupId, Path target, ProgressListener progress) {
+        try {
+            if (!Files.exists(root.resolve(backupId))) {
+                throw HearthException.notFound("backup " + backupId + " is not in the repository");
+            }
+            copy(root.resolve(backupId), target);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public boolean delete(String backupId) {
+        try {
+            Files.deleteIfExists(root.resolve(backupId));
+            return Files.deleteIfExists(root.resolve(backupId + ".json"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public Optional<String> exportManifest(String backupId) {
+        try {
+            Path manifest = root.resolve(backupId + ".json");
+            return Files.exists(manifest) ? Optional.of(Files.readString(manifest)) : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void importManifest(String backupId, String manifestJson) {
+        if (!Files.exists(root.resolve(backupId))) {
+            throw HearthException.corrupt("the data of backup " + backupId + " is not in the repository");
+        }
+        try {
+            Files.writeString(root.resolve(backupId + ".json"), manifestJson);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String serviceName() {
+        return "hearth.backup.drivers.posix";
+    }
+
+    @Override
+    public String container() {
+        return "fake";
+    }
+
+    @Override
+    public void close() {}
+
+    private static void copy(Path source, Path target) throws IOException {
+        try {
+            Process process = new ProcessBuilder("cp", "--sparse=always", source.toString(), target.toString()).inheritIO().start();
+            if (process.waitFor() != 0) {
+                throw new IOException("cp failed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+}
