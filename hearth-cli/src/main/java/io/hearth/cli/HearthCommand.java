@@ -1,7 +1,9 @@
 package io.hearth.cli;
 
 import io.hearth.cli.repo.RepoCommand;
+import io.hearth.cli.client.BackupCommand;
 import io.hearth.cli.server.ServeCommand;
+import io.hearth.cli.volume.VolumeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +13,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "hearth 0.1.0",
         description = "Block storage with a first-class backup service.",
-        subcommands = {RepoCommand.class, ServeCommand.class})
+        subcommands = {RepoCommand.class, ServeCommand.class, BackupCommand.class, VolumeCommand.class})
 public final class HearthCommand {
 
     public static void main(String[] args) {
