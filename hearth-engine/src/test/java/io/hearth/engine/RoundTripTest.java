@@ -72,7 +72,7 @@ class RoundTripTest {
         if (replay != null) {
             return LongStream.of(Long.parseLong(replay));
         }
-        int cases = Integer.getInteger("hearth.test.cases", 25);
+        int cases = Integer.getInteger("hearth.test.cases", 16);
         return LongStream.range(0, cases).map(i -> 0x5eed_0000L + i * 7919);
     }
 
