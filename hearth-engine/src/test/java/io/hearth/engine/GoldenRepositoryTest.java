@@ -2,27 +2,19 @@ package io.hearth.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hearth.engine.backup.BackupManifest;
-import io.hearth.engine.backup.BackupRequest;
 import io.hearth.engine.repository.Repository;
-import io.hearth.engine.source.FileBlockSource;
 import io.hearth.engine.target.PosixTarget;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,38 +42,6 @@ class GoldenRepositoryTest {
                 repository.restore(parts[0], out, ProgressListener.NONE);
                 assertThat(sha256(out)).as("backup %s", parts[0]).isEqualTo(parts[1]);
             }
-        }
-    }
-
-    /** Writes a new golden repository: run once per new format version with -Dhearth.golden.write=DIR. */
-    @Test
-    @EnabledIfSystemProperty(named = "hearth.golden.write", matches = ".+")
-    void writeGoldenRepository() throws Exception {
-        Path out = Path.of(System.getProperty("hearth.golden.write"));
-        Path repo = out.resolve("repo");
-        List<String> lines = new ArrayList<>();
-        try (Repository repository = Repository.init(new PosixTarget(repo), TestRepositories.tiny(), dir.resolve("cache"))) {
-            byte[] data = new RoundTripTest.ImageSpec(TestRepositories.BLOCK * 150 + 123, 2026).build();
-            Path image = dir.resolve("image");
-            RoundTripTest.writeSparse(image, data);
-            BackupManifest full = backup(repository, image, "golden-full", null);
-            lines.add(full.id() + " " + sha256(image));
-            for (int i = 5000; i < 14000; i++) {
-                data[i] = (byte) (i * 31);
-            }
-            RoundTripTest.writeSparse(image, data);
-            BackupManifest incremental = backup(repository, image, "golden-incremental", full.id());
-            lines.add(incremental.id() + " " + sha256(image));
-        }
-        Files.deleteIfExists(repo.resolve("locks"));
-        Files.write(out.resolve("expected.txt"), lines, StandardCharsets.UTF_8);
-    }
-
-    private static BackupManifest backup(Repository repository, Path image, String id, String parent) throws IOException {
-        try (FileBlockSource source = FileBlockSource.open(image)) {
-            return repository.backup(new BackupRequest(id, source, Optional.ofNullable(parent), Optional.empty(),
-                    new BackupRequest.BackupLabels("volume-1", null, "project-1", id, "golden repository of format 1", Map.of("kind", "golden"),
-                            Instant.parse("2026-11-24T00:00:00Z"))), ProgressListener.NONE);
         }
     }
 

@@ -170,6 +170,7 @@ class RoundTripTest {
                 }
             }
             assertThat(backup.stats().blocksZero()).isEqualTo(zeroBlocks);
+            assertThat(backup.stats().bytesRead()).as("holes of the sparse source are not read").isLessThanOrEqualTo(allocatedBytes(image));
             Path out = dir.resolve("out");
             io.hearth.engine.restore.RestoreResult result = repository.restore(backup.id(), out, ProgressListener.NONE);
             assertThat(result.blocksZero()).isEqualTo(zeroBlocks);
