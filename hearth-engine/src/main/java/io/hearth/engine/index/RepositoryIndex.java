@@ -87,6 +87,26 @@ public final class RepositoryIndex implements AutoCloseable {
         }
     }
 
+    /**
+     * Loads the index for verification: every index object is read from the target and checked, so
+     * damage on the target is reported even where a sound local copy is cached.
+     */
+    public static RepositoryIndex loadChecked(BackupTarget target, Path cacheDirectory) throws IOException {
+        RepositoryIndex index = load(target, cacheDirectory, Set.of());
+        for (String name : listNames(target)) {
+            try (InputStream in = target.get(PREFIX + name)) {
+                IndexFormat.check(ByteBuffer.wrap(in.readAllBytes()), PREFIX + name);
+            } catch (io.hearth.engine.HearthException e) {
+                if (!index.damaged.contains(e.getMessage())) {
+                    index.damaged.add(e.getMessage());
+                }
+            } catch (io.hearth.engine.target.ObjectNotFoundException e) {
+                // removed by a gc compaction meanwhile
+            }
+        }
+        return index;
+    }
+
     /** Names (without the prefix) of the index objects on the target. */
     public static List<String> listNames(BackupTarget target) throws IOException {
         try (Stream<ObjectInfo> listing = target.list(PREFIX)) {

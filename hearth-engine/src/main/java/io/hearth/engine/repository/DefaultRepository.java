@@ -185,6 +185,9 @@ final class DefaultRepository implements Repository {
             } catch (ObjectNotFoundException e) {
                 throw HearthException.corrupt("backup " + manifest.id() + ": block list page " + pageId + " lies in pack "
                         + entry.pack() + ", which is missing");
+            } catch (java.io.EOFException e) {
+                throw HearthException.corrupt("backup " + manifest.id() + ": block list page " + pageId + " lies in pack "
+                        + entry.pack() + ", which is truncated");
             } catch (HearthException e) {
                 throw HearthException.corrupt("backup " + manifest.id() + ": " + e.getMessage());
             }
@@ -291,7 +294,7 @@ final class DefaultRepository implements Repository {
     }
 
     private Verifier verifier() {
-        return new Verifier(target, () -> loadIndex(Set.of()), this::listBackups, this::findBackup);
+        return new Verifier(target, () -> RepositoryIndex.loadChecked(target, cacheDirectory), this::listBackups, this::findBackup);
     }
 
     int threads() {
