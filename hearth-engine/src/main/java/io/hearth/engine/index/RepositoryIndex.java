@@ -154,6 +154,28 @@ public final class RepositoryIndex implements AutoCloseable {
         return name;
     }
 
+    /**
+     * Loads the block-list pages of one backup through this index, verified, naming the backup when a
+     * page is missing, its pack is gone or truncated, or its data is damaged.
+     */
+    public io.hearth.engine.blocklist.BlockListReader.PageLoader pages(io.hearth.engine.pack.BlobReader reader, String backupId) {
+        return pageId -> {
+            PackEntry entry = find(pageId).orElseThrow(() -> io.hearth.engine.HearthException.corrupt("backup " + backupId
+                    + ": block list page " + pageId + " is not in the repository index; run 'hearth repo rebuild-index'"));
+            try {
+                return reader.read(entry);
+            } catch (io.hearth.engine.target.ObjectNotFoundException e) {
+                throw io.hearth.engine.HearthException.corrupt("backup " + backupId + ": block list page " + pageId + " lies in pack "
+                        + entry.pack() + ", which is missing");
+            } catch (java.io.EOFException e) {
+                throw io.hearth.engine.HearthException.corrupt("backup " + backupId + ": block list page " + pageId + " lies in pack "
+                        + entry.pack() + ", which is truncated");
+            } catch (io.hearth.engine.HearthException e) {
+                throw io.hearth.engine.HearthException.corrupt("backup " + backupId + ": " + e.getMessage());
+            }
+        };
+    }
+
     public Optional<PackEntry> find(BlockId id) {
         for (IndexRun run : runs) {
             Optional<PackEntry> entry = run.find(id);
