@@ -160,6 +160,13 @@ final class DefaultRepository implements Repository {
     public RestoreResult restore(String backupId, Path targetPath, ProgressListener progress) {
         BackupManifest manifest = findBackup(checkBackupId(backupId))
                 .orElseThrow(() -> HearthException.notFound("backup " + backupId + " does not exist in this repository"));
+        if (java.nio.file.Files.isDirectory(targetPath)) {
+            throw HearthException.badInput("restore target " + targetPath + " is a directory; name a file or a block device");
+        }
+        Path parentDirectory = targetPath.toAbsolutePath().getParent();
+        if (parentDirectory != null && !java.nio.file.Files.isDirectory(parentDirectory)) {
+            throw HearthException.badInput("restore target " + targetPath + ": directory " + parentDirectory + " does not exist");
+        }
         try (RepositoryIndex index = loadIndex(Set.of());
                 BlobReader pages = new BlobReader(target, new BlockCodec(Compression.NONE, 0))) {
             return new Restorer(target, index, index.pages(pages, manifest.id()), threads).restore(manifest, targetPath, progress);
