@@ -38,7 +38,7 @@ public final class AttachmentApi {
                     + volumes.find(volumeId).map(v -> v.status().wire()).orElse("deleted") + ".");
         }
         Attachment attachment = new Attachment(UUID.randomUUID().toString(), volumeId, volume.projectId(), instanceUuid, host(connectorJson),
-                null, mode == null ? "rw" : mode, connectorJson == null ? RESERVED : ATTACHING, connectorJson, Instant.now(), null);
+                null, mode == null ? "rw" : mode, connectorJson == null ? RESERVED : ATTACHING, connectorJson, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS), null);
         attachments.insert(attachment);
         return attachment;
     }

@@ -107,7 +107,7 @@ public final class VolumeApi {
         Volume volume = new Volume(UUID.randomUUID().toString(), context.projectId(), context.userId(), request.name(),
                 request.description(), size, VolumeStatus.CREATING, null, zone, config.host(), request.snapshotId(),
                 request.sourceVolid(), request.backupId(), request.metadata() == null ? Map.of() : request.metadata(), false,
-                Instant.now(), null, null);
+                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS), null, null);
         volumes.insert(volume);
         if (backup != null) {
             // Create the empty volume first, then let the backup service fill it (the volume stays creating until then).
@@ -128,7 +128,7 @@ public final class VolumeApi {
         quotas.reserve(context.projectId(), Map.of(Resource.VOLUMES, 1L, Resource.GIGABYTES, (long) size));
         Volume volume = new Volume(UUID.randomUUID().toString(), context.projectId(), context.userId(), name, description, size,
                 VolumeStatus.CREATING, null, config.storageAvailabilityZone(), config.host(), null, null, null, Map.of(), false,
-                Instant.now(), null, null);
+                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS), null, null);
         volumes.insert(volume);
         bus.call(Topics.VOLUME, new VolumeMessage.CreateVolume(volume.id()), Object.class, CREATE_TIMEOUT);
         Volume created = volumes.find(volume.id()).orElseThrow();
@@ -207,7 +207,7 @@ public final class VolumeApi {
         }
         quotas.reserve(context.projectId(), Map.of(Resource.SNAPSHOTS, 1L, Resource.GIGABYTES, (long) volume.size()));
         Snapshot snapshot = new Snapshot(UUID.randomUUID().toString(), context.projectId(), context.userId(), volumeId, name,
-                description, volume.size(), SnapshotStatus.CREATING, metadata == null ? Map.of() : metadata, false, Instant.now(), null);
+                description, volume.size(), SnapshotStatus.CREATING, metadata == null ? Map.of() : metadata, false, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS), null);
         snapshots.insert(snapshot);
         bus.cast(Topics.VOLUME, new VolumeMessage.CreateSnapshot(snapshot.id()));
         return snapshot;

@@ -155,7 +155,7 @@ public final class VolumeManager {
         Volume volume = volumes.find(backup.volumeId()).orElseThrow(() -> new IllegalStateException("volume " + backup.volumeId() + " vanished"));
         String snapshotId = UUID.randomUUID().toString();
         snapshots.insert(new Snapshot(snapshotId, volume.projectId(), volume.userId(), volume.id(), "backup-" + backupId + "-temp",
-                "temporary snapshot of backup " + backupId, volume.size(), SnapshotStatus.CREATING, Map.of(), true, Instant.now(), null));
+                "temporary snapshot of backup " + backupId, volume.size(), SnapshotStatus.CREATING, Map.of(), true, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS), null));
         backups.setTempSnapshot(backupId, snapshotId);
         driver.createSnapshot(volume.id(), snapshotId);
         snapshots.compareAndSetStatus(snapshotId, SnapshotStatus.CREATING, SnapshotStatus.AVAILABLE);
