@@ -350,4 +350,78 @@ class BackupApiTest {
         assertThat(backupsInUse()).isEqualTo(accepted.size());
         assertThat(http.get("/v3/demo/backups").body().get("backups")).hasSize(accepted.size());
     }
+
+    @Test
+    void snapshotsClonesExtendAndBackupsOfASnapshot() throws IOException {
+        String volume = createVolume(1);
+        try (RandomAccessFile file = new RandomAccessFile(volumeFile(volume).toFile(), "rw")) {
+            file.write("snapshot me".getBytes());
+        }
+        Http.Response snap = http.post("/v3/demo/snapshots", "{\"snapshot\": {\"volume_id\": \"" + volume + "\", \"name\": \"s\"}}");
+        assertThat(snap.status()).isEqualTo(202);
+        String snapshot = snap.body().at("/snapshot/id").asText();
+        http.await("/v3/demo/snapshots/" + snapshot, b -> b.at("/snapshot/status").asText().equals("available"), WAIT);
+        assertThat(http.delete("/v3/demo/volumes/" + volume).status()).as("a volume with snapshots stays").isEqualTo(400);
+
+        Http.Response fromSnapshot = http.post("/v3/demo/volumes", "{\"volume\": {\"snapshot_id\": \"" + snapshot + "\", \"size\": 2}}");
+        assertThat(fromSnapshot.status()).isEqualTo(202);
+        String copy = fromSnapshot.body().at("/volume/id").asText();
+        awaitVolume(copy, "available");
+        assertThat(Files.size(volumeFile(copy))).isEqualTo(2L << 30);
+        try (RandomAccessFile file = new RandomAccessFile(volumeFile(copy).toFile(), "r")) {
+            byte[] start = new byte[11];
+            file.readFully(start);
+            assertThat(new String(start)).isEqualTo("snapshot me");
+        }
+        Http.Response clone = http.post("/v3/demo/volumes", "{\"volume\": {\"source_volid\": \"" + volume + "\"}}");
+        awaitVolume(clone.body().at("/volume/id").asText(), "available");
+        assertThat(http.post("/v3/demo/volumes", "{\"volume\": {\"source_volid\": \"" + copy + "\", \"size\": 1}}").status())
+                .as("smaller than the source").isEqualTo(400);
+
+        // A backup of the snapshot leaves the volume alone and the snapshot available again.
+        String backup = createBackup("{\"backup\": {\"volume_id\": \"" + volume + "\", \"snapshot_id\": \"" + snapshot + "\"}}");
+        awaitBackup(backup, "available");
+        assertThat(http.get("/v3/demo/backups/" + backup).body().at("/backup/snapshot_id").asText()).isEqualTo(snapshot);
+        assertThat(http.get("/v3/demo/snapshots/" + snapshot).body().at("/snapshot/status").asText()).isEqualTo("available");
+        assertThat(http.post("/v3/demo/backups", "{\"backup\": {\"volume_id\": \"" + copy + "\", \"snapshot_id\": \"" + snapshot + "\"}}")
+                .body().at("/badRequest/message").asText()).contains("does not match with snapshot.volume_id");
+
+        // Extend, then a 2 GiB backup cannot be restored onto a 1 GiB volume.
+        assertThat(http.post("/v3/demo/volumes/" + copy + "/action", "{\"os-extend\": {\"new_size\": 3}}").status()).isEqualTo(202);
+        http.await("/v3/demo/volumes/" + copy, b -> b.at("/volume/size").asInt() == 3 && b.at("/volume/status").asText().equals("available"), WAIT);
+        String big = createBackup("{\"backup\": {\"volume_id\": \"" + copy + "\"}}");
+        awaitBackup(big, "available");
+        awaitVolume(copy, "available");
+        Http.Response tooSmall = http.post("/v3/demo/backups/" + big + "/restore", "{\"restore\": {\"volume_id\": \"" + volume + "\"}}");
+        assertThat(tooSmall.status()).isEqualTo(400);
+        assertThat(tooSmall.body().at("/badRequest/message").asText()).isEqualTo("Invalid volume: volume size 1 is too small to restore backup of size 3.");
+        assertThat(http.get("/v3/demo/backups/" + big).body().at("/backup/status").asText()).isEqualTo("available");
+        assertThat(http.get("/v3/demo/volumes/" + volume).body().at("/volume/status").asText()).isEqualTo("available");
+
+        assertThat(http.delete("/v3/demo/snapshots/" + snapshot).status()).isEqualTo(202);
+        http.await("/v3/demo/snapshots/" + snapshot, b -> b.has("itemNotFound"), WAIT);
+        assertThat(http.delete("/v3/demo/volumes/" + volume).status()).isEqualTo(202);
+        http.await("/v3/demo/volumes/" + volume, b -> b.has("itemNotFound"), WAIT);
+        assertThat(Files.exists(volumeFile(volume))).isFalse();
+    }
+
+    @Test
+    void withNoBackupServiceUpRequestsAreRefusedAtOnceWithAClearError() {
+        String volume = createVolume(1);
+        String host = http.get("/v3/demo/os-services?binary=cinder-backup").body().at("/services/0/host").asText();
+        assertThat(http.put("/v3/demo/os-services/disable", "{\"host\": \"" + host + "\", \"binary\": \"cinder-backup\"}").status())
+                .isEqualTo(200);
+        Http.Response refused = http.post("/v3/demo/backups", "{\"backup\": {\"volume_id\": \"" + volume + "\"}}");
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.body().at("/serviceUnavailable/message").asText()).contains("No backup service is up");
+        assertThat(http.get("/v3/demo/volumes/" + volume).body().at("/volume/status").asText()).isEqualTo("available");
+        assertThat(backupsInUse()).isZero();
+        assertThat(http.put("/v3/demo/os-services/enable", "{\"host\": \"" + host + "\", \"binary\": \"cinder-backup\"}").status())
+                .isEqualTo(200);
+        awaitBackup(createBackup("{\"backup\": {\"volume_id\": \"" + volume + "\"}}"), "available");
+        JsonNode limits = http.get("/v3/demo/limits").body().at("/limits/absolute");
+        assertThat(limits.get("totalBackupsUsed").asInt()).isEqualTo(1);
+        assertThat(limits.get("maxTotalBackups").asInt()).isEqualTo(10);
+        assertThat(limits.get("totalBackupGigabytesUsed").asInt()).isEqualTo(1);
+    }
 }
