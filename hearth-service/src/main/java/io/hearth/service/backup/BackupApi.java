@@ -296,13 +296,13 @@ public final class BackupApi {
             existing.ifPresent(b -> backups.deleteRow(b.id()));
             Instant created = parseTime(record.createdAt()).orElse(Instant.now());
             Backup backup = new Backup(record.id(), context.projectId(), context.userId(),
-                    record.volumeId() == null ? "00000000-0000-0000-0000-000000000000" : record.volumeId(), record.snapshotId(),
+                    record.volumeId() == null ? "00000000-0000-0000-0000-000000000000" : record.volumeId(), null,
                     record.parentId(), record.displayName(), record.displayDescription(), BackupStatus.CREATING, null, record.size(),
                     record.objectCount() == null ? 0 : record.objectCount(), record.container(), record.availabilityZone(),
                     config.host(), null, record.metadata() == null ? Map.of() : record.metadata(), null, null, null,
                     parseTime(record.dataTimestamp()).orElse(created), created, Instant.now(), null);
             backups.insert(backup);
-            bus.cast(Topics.BACKUP, new BackupMessage.ImportRecord(record.id(), Json.write(record.driverInfo().manifest())));
+            bus.cast(Topics.BACKUP, new BackupMessage.ImportRecord(record.id(), Json.write(record.driverInfo().manifest()), record.snapshotId()));
             return backup;
         } catch (RuntimeException e) {
             quotas.release(context.projectId(), charge);

@@ -66,7 +66,7 @@ public final class BackupManager {
                 return engine.exportManifest(m.backupId()).orElseThrow(() -> io.hearth.service.error.ServiceException.invalidBackup(
                         "Backup " + m.backupId() + " is not in the backup repository."));
             }
-            case BackupMessage.ImportRecord m -> importRecord(m.backupId(), m.manifestJson());
+            case BackupMessage.ImportRecord m -> importRecord(m.backupId(), m.manifestJson(), m.snapshotId());
             case BackupMessage.ScheduleBackup m -> throw new IllegalArgumentException("scheduling is the scheduler's job");
         }
         return null;
@@ -121,10 +121,9 @@ public final class BackupManager {
     private void releaseSource(Backup backup, String temporarySnapshot) {
         if (backup.snapshotId() != null) {
             snapshots.compareAndSetStatus(backup.snapshotId(), SnapshotStatus.BACKING_UP, SnapshotStatus.AVAILABLE);
-        } else {
-            VolumeStatus previous = backup.previousVolumeStatus() == null ? VolumeStatus.AVAILABLE
-                    : VolumeStatus.fromWire(backup.previousVolumeStatus());
-            volumes.compareAndSetStatus(backup.volumeId(), VolumeStatus.BACKING_UP, previous);
+        } else if (backup.previousVolumeStatus() != null) {
+            // Only a backup that moved its volume to backing-up moves it back (an import never did).
+            volumes.compareAndSetStatus(backup.volumeId(), VolumeStatus.BACKING_UP, VolumeStatus.fromWire(backup.previousVolumeStatus()));
         }
         String snapshot = temporarySnapshot != null ? temporarySnapshot
                 : backups.findIncludingDeleted(backup.id()).map(Backup::tempSnapshotId).orElse(null);
@@ -197,11 +196,11 @@ public final class BackupManager {
         }
     }
 
-    private void importRecord(String backupId, String manifestJson) {
+    private void importRecord(String backupId, String manifestJson, String snapshotId) {
         try {
             engine.importManifest(backupId, manifestJson);
             Backup backup = backups.find(backupId).orElseThrow();
-            backups.finishImport(new Backup(backupId, backup.projectId(), backup.userId(), backup.volumeId(), backup.snapshotId(),
+            backups.finishImport(new Backup(backupId, backup.projectId(), backup.userId(), backup.volumeId(), snapshotId,
                     backup.parentId(), backup.name(), backup.description(), BackupStatus.AVAILABLE, null, backup.size(),
                     backup.objectCount(), backup.container(), config.storageAvailabilityZone(), null, engine.serviceName(),
                     backup.metadata(), null, null, null, backup.dataTimestamp(), backup.createdAt(), null, null));

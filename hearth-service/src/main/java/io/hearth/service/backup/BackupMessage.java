@@ -15,5 +15,6 @@ public sealed interface BackupMessage {
     /** Call: the manifest of an available backup, as JSON. */
     record ExportRecord(String backupId) implements BackupMessage {}
 
-    record ImportRecord(String backupId, String manifestJson) implements BackupMessage {}
+    /** {@code snapshotId} is the record's; the row holds none until the import is done, so a restart never mistakes it for a running snapshot backup. */
+    record ImportRecord(String backupId, String manifestJson, String snapshotId) implements BackupMessage {}
 }
