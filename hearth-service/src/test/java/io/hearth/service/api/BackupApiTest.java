@@ -133,6 +133,15 @@ class BackupApiTest {
             assertThat(new String(read)).isEqualTo("hello hearth");
         }
 
+        // Create a volume from a backup (3.47): it stays creating until the restore is done.
+        assertThat(http.at("3.46").post("/v3/demo/volumes", "{\"volume\": {\"backup_id\": \"" + full + "\"}}").status()).isEqualTo(400);
+        Http.Response fromBackup = http.post("/v3/demo/volumes", "{\"volume\": {\"backup_id\": \"" + incremental + "\", \"size\": 1}}");
+        assertThat(fromBackup.status()).as(fromBackup.body().toString()).isEqualTo(202);
+        String third = fromBackup.body().at("/volume/id").asText();
+        awaitVolume(third, "available");
+        awaitBackup(incremental, "available");
+        assertThat(Files.mismatch(volumeFile(volume), volumeFile(third))).isEqualTo(-1);
+
         assertThat(http.delete("/v3/demo/backups/" + incremental).status()).isEqualTo(202);
         awaitGone(incremental);
         assertThat(http.get("/v3/demo/backups/" + full).body().at("/backup/has_dependent_backups").asBoolean()).isFalse();
