@@ -31,6 +31,8 @@ class CorruptionTest {
     RepoCli cli;
     /** Backup id to its source image. */
     final Map<String, Path> images = new LinkedHashMap<>();
+    /** The index objects written by the first backup. */
+    List<Path> indexOfFirst;
 
     @BeforeEach
     void setUp() {
@@ -39,6 +41,7 @@ class CorruptionTest {
         Path first = Images.mixed(dir.resolve("first"), 3 * 1024 * 1024 + 500, 21);
         Path second = Images.mutated(first, dir.resolve("second"), 60, 22);
         cli.backup(first, "first");
+        indexOfFirst = RepoFiles.files(cli.repo.resolve("index"));
         cli.backup(second, "second", "--parent", "first");
         images.put("first", first);
         images.put("second", second);
@@ -47,9 +50,18 @@ class CorruptionTest {
     /** A blob stored in some pack, with the pack file. */
     record Stored(Path pack, PackEntry entry) {}
 
+    /** A blob that {@code which} accepts, in a pack that holds only data (or, with {@code pages}, in any pack). */
     private Stored pickBlob(Predicate<PackEntry> which) {
+        return pickBlob(which, false);
+    }
+
+    private Stored pickBlob(Predicate<PackEntry> which, boolean pages) {
         for (Path pack : RepoFiles.packs(cli.repo)) {
-            for (PackEntry entry : RepoFiles.header(cli.repo, pack)) {
+            List<PackEntry> entries = RepoFiles.header(cli.repo, pack);
+            if (!pages && entries.stream().anyMatch(e -> e.type() == BlobType.PAGE)) {
+                continue;
+            }
+            for (PackEntry entry : entries) {
                 if (which.test(entry)) {
                     return new Stored(pack, entry);
                 }
@@ -158,8 +170,7 @@ class CorruptionTest {
 
     @Test
     void aTruncatedPackIsFoundByVerifyAndRestore() {
-        Path pack = pickBlob(e -> e.type() == BlobType.DATA && !offsetsOf(e.id()).isEmpty()
-                && RepoFiles.header(cli.repo, RepoFiles.packs(cli.repo).getFirst()) != null).pack();
+        Path pack = pickBlob(e -> e.type() == BlobType.DATA && !offsetsOf(e.id()).isEmpty()).pack();
         Map<String, List<Long>> inPack = offsetsIn(pack);
         RepoFiles.truncate(pack, pack.toFile().length() / 2);
 
@@ -198,7 +209,7 @@ class CorruptionTest {
     }
 
     private void loseABlockListPage(String damage) throws Exception {
-        Stored page = pickBlob(e -> e.type() == BlobType.PAGE);
+        Stored page = pickBlob(e -> e.type() == BlobType.PAGE, true);
         if (damage.equals("delete")) {
             Files.delete(page.pack());
         } else {
@@ -224,9 +235,8 @@ class CorruptionTest {
 
     @Test
     void aDamagedIndexObjectIsFoundAndTheIndexRebuildsFromThePacks() throws Exception {
-        List<Path> indexObjects = RepoFiles.files(cli.repo.resolve("index"));
-        assertThat(indexObjects).hasSizeGreaterThanOrEqualTo(2);
-        Path damaged = indexObjects.getFirst();
+        assertThat(indexOfFirst).hasSize(1);
+        Path damaged = indexOfFirst.getFirst();
         RepoFiles.flipByte(damaged, Files.size(damaged) / 2);
         RepoCli cold = new RepoCli(cli.repo, dir.resolve("cold-cache"));
 
@@ -234,7 +244,7 @@ class CorruptionTest {
         assertThat(verify.exit()).as(verify.toString()).isEqualTo(5);
         String problems = verify.json().get("problems").toString();
         assertThat(problems).contains("index object index/" + damaged.getFileName());
-        assertThat(images.keySet()).anyMatch(backup -> problems.contains("backup " + backup + ": block at volume offset "));
+        assertThat(problems).contains("backup first: ").containsPattern("backup first: block (list unreadable near volume offset|at volume offset) ");
         RepoCli.Result restore = cold.run("restore", "first", "--target", dir.resolve("restored").toString());
         assertThat(restore.exit()).as(restore.toString()).isEqualTo(5);
         assertThat(restore.err()).startsWith("error: backup first: ").containsAnyOf("offset", "block list page");
