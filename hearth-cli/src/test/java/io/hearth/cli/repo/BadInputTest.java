@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,17 +19,31 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BadInputTest {
     static final int BLOCK = RepoCommandsTest.BLOCK;
 
+    /** A repository holding one backup, made once and copied for each test. */
+    @TempDir
+    static Path template;
+
     @TempDir
     Path dir;
     RepoCli cli;
     Path image;
 
+    @BeforeAll
+    static void makeTemplate() {
+        RepoCli maker = new RepoCli(template.resolve("repo"), template.resolve("cache"));
+        maker.ok("init", RepoCommandsTest.SMALL_REPO);
+        maker.backup(Images.mixed(template.resolve("image"), 1024 * 1024 + 4096, 11), "base");
+    }
+
     @BeforeEach
-    void setUp() {
+    void setUp() throws Exception {
         cli = new RepoCli(dir.resolve("repo"), dir.resolve("cache"));
-        cli.ok("init", RepoCommandsTest.SMALL_REPO);
-        image = Images.mixed(dir.resolve("image"), 1024 * 1024 + 4096, 11);
-        cli.backup(image, "base");
+        for (Path file : RepoFiles.files(template.resolve("repo"))) {
+            Path copy = cli.repo.resolve(template.resolve("repo").relativize(file).toString());
+            Files.createDirectories(copy.getParent());
+            Files.copy(file, copy);
+        }
+        image = Files.copy(template.resolve("image"), dir.resolve("image"));
     }
 
     /** Runs the command and checks exit code, message and that the repository did not change. */

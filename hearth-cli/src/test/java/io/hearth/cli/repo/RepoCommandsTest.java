@@ -12,9 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The JSON and exit code of every {@code repo} command on the ordinary path. */
 class RepoCommandsTest {
-    /** 8 KiB blocks: 4 KiB ones do not work yet (see BlockSizeTest). */
-    static final String[] SMALL_REPO = {"--block-size", "8K", "--pack-size", "64K"};
-    static final int BLOCK = 8192;
+    /** Small blocks and packs: many packs, block lists of several pages. */
+    static final String[] SMALL_REPO = {"--block-size", "4K", "--pack-size", "64K"};
+    static final int BLOCK = 4096;
 
     @TempDir
     Path dir;
@@ -162,7 +162,7 @@ class RepoCommandsTest {
     @Test
     void theBlockListIsTheTreeOfPagesTheDesignDescribes() {
         cli.ok("init", SMALL_REPO);
-        Path big = Images.mixed(dir.resolve("big"), 4 * 1024 * 1024, 3); // 512 blocks: two leaf pages under a root
+        Path big = Images.mixed(dir.resolve("big"), 4 * 1024 * 1024, 3); // 1024 blocks: four leaf pages under a root
         cli.backup(big, "tree");
         JsonNode manifest = cli.ok("ls").json().get("backups").get(0);
         var needed = RepoFiles.neededBlobs(Images.read(big), BLOCK);
