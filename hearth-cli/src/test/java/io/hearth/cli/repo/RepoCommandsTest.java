@@ -149,6 +149,31 @@ class RepoCommandsTest {
     }
 
     @Test
+    void lsListsOnlyCommittedBackups() throws Exception {
+        cli.ok("init", SMALL_REPO);
+        cli.backup(image, "done");
+        Path big = Images.mixed(dir.resolve("big"), 6 * 1024 * 1024, 4);
+        var locks = ChildProcesses.locks(cli.repo);
+        Process running = cli.start(dir.resolve("backup.log"), "backup", "--source", big.toString(), "--id", "running");
+        ChildProcesses.awaitNewLockOrExit(running, cli.repo, locks);
+        int listingsWithout = 0;
+        while (running.isAlive()) {
+            List<String> listed = cli.backupIds();
+            // The process commits shortly before it ends, so a listing may already show it: then it must be whole.
+            assertThat(listed).as("listed while the backup ran").isIn(List.of("done"), List.of("done", "running"));
+            if (listed.size() == 1) {
+                listingsWithout++;
+            }
+        }
+        assertThat(ChildProcesses.awaitExit(running)).as(ChildProcesses.log(dir.resolve("backup.log"))).isZero();
+        assertThat(listingsWithout).as("listings that ran while the backup was in flight").isPositive();
+        assertThat(cli.backupIds()).containsExactly("done", "running");
+        Path restored = dir.resolve("restored");
+        cli.ok("restore", "running", "--target", restored.toString());
+        assertThat(Files.mismatch(restored, big)).isEqualTo(-1);
+    }
+
+    @Test
     void aBackupIdCanBeCommittedOnlyOnce() {
         cli.ok("init", SMALL_REPO);
         cli.backup(image, "once");
