@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -202,8 +201,6 @@ class CorruptionTest {
     }
 
     @Test
-    @Disabled("engine bug: restore exits 6 (unavailable, 'restore of backup X failed: object packs/.. ends before byte N')"
-            + " instead of 5 when a pack holding a block list page is truncated: the page loader lets the EOFException through")
     void aTruncatedPackOfBlockListPagesFailsVerifyAndRestoreNamingTheBackup() throws Exception {
         loseABlockListPage("truncate");
     }
@@ -296,8 +293,6 @@ class CorruptionTest {
     }
 
     @Test
-    @Disabled("engine bug: verify reads index objects from the local cache and never checks the repository's copies,"
-            + " so on the machine that wrote them a damaged index object goes unnoticed (exit 0, ok: true)")
     void verifyFindsADamagedIndexObjectAlsoWhenTheIndexIsCachedLocally() throws Exception {
         Path damaged = RepoFiles.files(cli.repo.resolve("index")).getFirst();
         RepoFiles.flipByte(damaged, Files.size(damaged) / 2);
