@@ -47,7 +47,8 @@ public record HearthConfig(
             throw ServiceException.badRequest("auth_strategy = " + auth + " is not supported yet; use noauth");
         }
         String database = ini.get("database", "connection")
-                .orElse("jdbc:h2:file:" + statePath.resolve("hearth") + ";DB_CLOSE_ON_EXIT=FALSE");
+                // WRITE_DELAY=0: a request the API accepted is on disk before the answer, so a crash cannot lose it.
+                .orElse("jdbc:h2:file:" + statePath.resolve("hearth") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
         return new HearthConfig(
                 statePath,
                 ini.get("DEFAULT", "osapi_volume_listen").orElse("127.0.0.1"),
