@@ -43,6 +43,12 @@ public record BackupManifest(
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
     }
 
+    /** Where the block list starts. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public io.hearth.engine.blocklist.BlockListRoot blockList() {
+        return new io.hearth.engine.blocklist.BlockListRoot(io.hearth.engine.block.BlockId.fromHex(blockListRoot), blockListDepth, blockCount);
+    }
+
     public static String key(String backupId) {
         return "backups/" + backupId + ".json";
     }

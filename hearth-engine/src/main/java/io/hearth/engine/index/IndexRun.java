@@ -151,6 +151,38 @@ public final class IndexRun implements AutoCloseable {
         return low;
     }
 
+    /** Reads the entries in id order, a chunk at a time: for merging runs with flat memory. */
+    public final class Cursor {
+        private final ByteBuffer chunk = ByteBuffer.allocate(FENCE_EVERY * IndexFormat.ENTRY_BYTES);
+        private int next;
+        private int chunkStart = -1;
+        private int chunkEntries;
+
+        public boolean hasNext() {
+            return next < count;
+        }
+
+        public PackEntry peek() throws IOException {
+            if (chunkStart < 0 || next >= chunkStart + chunkEntries) {
+                chunkStart = next;
+                chunkEntries = Math.min(FENCE_EVERY, count - next);
+                chunk.clear().limit(chunkEntries * IndexFormat.ENTRY_BYTES);
+                readFully(channel, chunk, entryPosition(chunkStart));
+            }
+            return IndexFormat.readEntry(chunk, (next - chunkStart) * IndexFormat.ENTRY_BYTES);
+        }
+
+        public PackEntry next() throws IOException {
+            PackEntry entry = peek();
+            next++;
+            return entry;
+        }
+    }
+
+    public Cursor cursor() {
+        return new Cursor();
+    }
+
     /** Streams every entry in id order, reading the file in chunks. */
     public void forEach(Consumer<PackEntry> action) throws IOException {
         ByteBuffer chunk = ByteBuffer.allocate(FENCE_EVERY * IndexFormat.ENTRY_BYTES);

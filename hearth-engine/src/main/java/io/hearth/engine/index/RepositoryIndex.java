@@ -37,6 +37,13 @@ public final class RepositoryIndex implements AutoCloseable {
     private final Path cacheDirectory;
     private final List<IndexRun> runs = new CopyOnWriteArrayList<>();
     private final Set<PackId> excludedPacks;
+    private final List<String> damaged = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong bytesPublished = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Bytes of index objects this instance wrote with {@link #publish}. */
+    public long bytesPublished() {
+        return bytesPublished.get();
+    }
 
     private RepositoryIndex(BackupTarget target, Path cacheDirectory, Set<PackId> excludedPacks) {
         this.target = target;
@@ -64,7 +71,14 @@ public final class RepositoryIndex implements AutoCloseable {
                 }
             }
             for (String name : names) {
-                index.runs.add(IndexRun.open(name, index.cachedCopy(name)));
+                try {
+                    index.runs.add(IndexRun.open(name, index.cachedCopy(name)));
+                } catch (io.hearth.engine.HearthException e) {
+                    // A damaged index object must not hide the others; callers decide what it means.
+                    index.damaged.add(e.getMessage());
+                } catch (io.hearth.engine.target.ObjectNotFoundException e) {
+                    // deleted by a gc compaction while we listed: its entries are in the object that replaced it
+                }
             }
             return index;
         } catch (IOException | RuntimeException e) {
@@ -104,6 +118,7 @@ public final class RepositoryIndex implements AutoCloseable {
      */
     public String publish(List<PackEntry> sortedEntries) throws IOException {
         ByteBuffer object = IndexFormat.write(sortedEntries);
+        bytesPublished.addAndGet(object.remaining());
         String name = UUID.randomUUID().toString().replace("-", "");
         target.putIfAbsent(PREFIX + name, object);
         Path file = cacheDirectory.resolve(name);
@@ -132,6 +147,69 @@ public final class RepositoryIndex implements AutoCloseable {
     /** The loaded index objects, for maintenance (gc, verify). */
     public List<IndexRun> runs() {
         return new ArrayList<>(runs);
+    }
+
+    /** Messages naming index objects that could not be read (their entries are missing from this index). */
+    public List<String> damaged() {
+        return List.copyOf(damaged);
+    }
+
+    /**
+     * Merges the given runs, dropping entries of {@code droppedPacks}, into new index objects of at
+     * most {@code perObject} entries (each covers a disjoint id range), then deletes the merged objects.
+     *
+     * @return the number of index objects merged
+     */
+    public int compact(List<IndexRun> merged, Set<PackId> droppedPacks, int perObject) throws IOException {
+        List<IndexRun.Cursor> cursors = new ArrayList<>();
+        for (IndexRun run : merged) {
+            IndexRun.Cursor cursor = run.cursor();
+            if (cursor.hasNext()) {
+                cursors.add(cursor);
+            }
+        }
+        java.util.PriorityQueue<IndexRun.Cursor> heap = new java.util.PriorityQueue<>((a, b) -> {
+            try {
+                return a.peek().id().compareTo(b.peek().id());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        heap.addAll(cursors);
+        IndexObjectBuilder builder = new IndexObjectBuilder(perObject);
+        PackEntry previous = null;
+        while (!heap.isEmpty()) {
+            IndexRun.Cursor cursor = heap.poll();
+            PackEntry entry = cursor.next();
+            if (cursor.hasNext()) {
+                heap.add(cursor);
+            }
+            if (droppedPacks.contains(entry.pack()) || entry.equals(previous)) {
+                continue;
+            }
+            previous = entry;
+            builder.add(entry);
+            if (builder.isFull()) {
+                publishBuilt(builder.finish());
+                builder = new IndexObjectBuilder(perObject);
+            }
+        }
+        if (!builder.isEmpty()) {
+            publishBuilt(builder.finish());
+        }
+        for (IndexRun run : merged) {
+            target.delete(PREFIX + run.name());
+            runs.remove(run);
+            run.close();
+            Files.deleteIfExists(cacheDirectory.resolve(run.name()));
+        }
+        return merged.size();
+    }
+
+    private void publishBuilt(ByteBuffer object) throws IOException {
+        String name = UUID.randomUUID().toString().replace("-", "");
+        target.putIfAbsent(PREFIX + name, object);
+        runs.add(IndexRun.open(name, cachedCopy(name)));
     }
 
     public Set<PackId> excludedPacks() {

@@ -1,18 +1,313 @@
 package io.hearth.engine.repository;
 
-import io.hearth.engine.target.BackupTarget;
-import java.nio.file.Path;
+import static java.util.Objects.requireNonNull;
 
-abstract class DefaultRepository implements Repository {
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hearth.engine.ErrorCategory;
+import io.hearth.engine.HearthException;
+import io.hearth.engine.ProgressListener;
+import io.hearth.engine.backup.BackupManifest;
+import io.hearth.engine.backup.BackupRequest;
+import io.hearth.engine.backup.BackupWriter;
+import io.hearth.engine.block.BlockCodec;
+import io.hearth.engine.block.BlockId;
+import io.hearth.engine.block.Compression;
+import io.hearth.engine.blocklist.BlockListReader;
+import io.hearth.engine.gc.GarbageCollector;
+import io.hearth.engine.gc.GcReport;
+import io.hearth.engine.gc.PendingDeletions;
+import io.hearth.engine.index.IndexRebuilder;
+import io.hearth.engine.index.RepositoryIndex;
+import io.hearth.engine.lock.LockManager;
+import io.hearth.engine.pack.BlobReader;
+import io.hearth.engine.pack.PackEntry;
+import io.hearth.engine.restore.RestoreResult;
+import io.hearth.engine.restore.Restorer;
+import io.hearth.engine.target.BackupTarget;
+import io.hearth.engine.target.ObjectInfo;
+import io.hearth.engine.target.ObjectNotFoundException;
+import io.hearth.engine.verify.Verifier;
+import io.hearth.engine.verify.VerifyReport;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** The repository on a target, wiring the engine's parts together. */
+final class DefaultRepository implements Repository {
+    static final String CONFIG_KEY = "config";
+    static final String BACKUPS_PREFIX = "backups/";
+    private static final Pattern BACKUP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    private final BackupTarget target;
+    private final RepositoryConfig config;
+    private final Path cacheDirectory;
+    private final ObjectMapper json = RepositoryJson.mapper();
+    private final LockManager locks;
+    private final PendingDeletions pending;
+    private final int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+    private DefaultRepository(BackupTarget target, RepositoryConfig config, Path cacheRoot) {
+        this.target = target;
+        this.config = config;
+        this.cacheDirectory = cacheRoot.resolve(config.id()).resolve("index");
+        this.locks = new LockManager(target, json, Clock.systemUTC(), Duration.ofMinutes(1), Duration.ofMinutes(5));
+        this.pending = new PendingDeletions(target, json);
+    }
+
     static Repository init(BackupTarget target, RepositorySettings settings, Path cacheRoot) {
-        throw new UnsupportedOperationException("being written");
+        requireNonNull(target, "target is null");
+        requireNonNull(settings, "settings is null");
+        ObjectMapper json = RepositoryJson.mapper();
+        RepositoryConfig config = new RepositoryConfig(FormatVersion.CURRENT, UUID.randomUUID().toString(), settings.blockSize(),
+                settings.packSize(), "sha256", settings.compression().configName(), settings.compressionLevel(), Instant.now());
+        try {
+            if (!target.putIfAbsent(CONFIG_KEY, ByteBuffer.wrap(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(config)))) {
+                throw new HearthException(ErrorCategory.CONFLICT, "a repository already exists at " + target.properties().location());
+            }
+        } catch (IOException e) {
+            throw unavailable("cannot create the repository at " + target.properties().location(), e);
+        }
+        return new DefaultRepository(target, config, cacheRoot);
     }
 
     static Repository open(BackupTarget target, Path cacheRoot) {
-        throw new UnsupportedOperationException("being written");
+        requireNonNull(target, "target is null");
+        ObjectMapper json = RepositoryJson.mapper();
+        RepositoryConfig config;
+        try (InputStream in = target.get(CONFIG_KEY)) {
+            config = json.readValue(in, RepositoryConfig.class);
+        } catch (ObjectNotFoundException e) {
+            throw HearthException.notFound("there is no repository at " + target.properties().location() + " (run 'hearth repo init' first)");
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw HearthException.corrupt("the repository config at " + target.properties().location() + " is unreadable: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw unavailable("cannot read the repository at " + target.properties().location(), e);
+        }
+        config.validate();
+        return new DefaultRepository(target, config, cacheRoot);
     }
 
     static Repository openOrInit(BackupTarget target, RepositorySettings settings, Path cacheRoot) {
-        throw new UnsupportedOperationException("being written");
+        try {
+            return open(target, cacheRoot);
+        } catch (HearthException e) {
+            if (e.category() != ErrorCategory.NOT_FOUND) {
+                throw e;
+            }
+            try {
+                return init(target, settings, cacheRoot);
+            } catch (HearthException raced) {
+                if (raced.category() == ErrorCategory.CONFLICT) {
+                    return open(target, cacheRoot);
+                }
+                throw raced;
+            }
+        }
+    }
+
+    static HearthException unavailable(String message, IOException cause) {
+        return new HearthException(ErrorCategory.UNAVAILABLE, message + ": " + cause.getMessage(), cause);
+    }
+
+    static String checkBackupId(String id) {
+        if (id == null || !BACKUP_ID.matcher(id).matches()) {
+            throw HearthException.badInput("invalid backup id '" + id + "': use letters, digits, '.', '_' and '-' (at most 128)");
+        }
+        return id;
+    }
+
+    @Override
+    public RepositoryConfig config() {
+        return config;
+    }
+
+    @Override
+    public BackupTarget target() {
+        return target;
+    }
+
+    RepositoryIndex loadIndex(Set<io.hearth.engine.pack.PackId> excluded) throws IOException {
+        return RepositoryIndex.load(target, cacheDirectory, excluded);
+    }
+
+    ObjectMapper json() {
+        return json;
+    }
+
+    @Override
+    public BackupManifest backup(BackupRequest request, ProgressListener progress) {
+        checkBackupId(request.backupId());
+        Optional<BackupManifest> parent = request.parentId().map(id -> findBackup(checkBackupId(id))
+                .orElseThrow(() -> HearthException.notFound("parent backup " + id + " does not exist in this repository")));
+        if (findBackup(request.backupId()).isPresent()) {
+            throw new HearthException(ErrorCategory.CONFLICT, "backup " + request.backupId() + " already exists in this repository");
+        }
+        BackupWriter writer = new BackupWriter(target, config, json, locks, pending, cacheDirectory, threads);
+        try {
+            return writer.write(request, parent, progress);
+        } catch (IOException e) {
+            throw unavailable("backup " + request.backupId() + " failed", e);
+        }
+    }
+
+    @Override
+    public RestoreResult restore(String backupId, Path targetPath, ProgressListener progress) {
+        BackupManifest manifest = findBackup(checkBackupId(backupId))
+                .orElseThrow(() -> HearthException.notFound("backup " + backupId + " does not exist in this repository"));
+        try (RepositoryIndex index = loadIndex(Set.of());
+                BlobReader pages = new BlobReader(target, new BlockCodec(Compression.NONE, 0))) {
+            return new Restorer(target, index, pageLoader(index, pages, manifest), threads).restore(manifest, targetPath, progress);
+        } catch (IOException e) {
+            throw unavailable("restore of backup " + backupId + " failed", e);
+        }
+    }
+
+    /** Loads block list pages of one backup, naming the backup when a page is missing. */
+    static BlockListReader.PageLoader pageLoader(RepositoryIndex index, BlobReader reader, BackupManifest manifest) {
+        return pageId -> {
+            PackEntry entry = index.find(pageId).orElseThrow(() -> HearthException.corrupt("backup " + manifest.id()
+                    + ": block list page " + pageId + " is not in the repository index; run 'hearth repo rebuild-index'"));
+            try {
+                return reader.read(entry);
+            } catch (ObjectNotFoundException e) {
+                throw HearthException.corrupt("backup " + manifest.id() + ": block list page " + pageId + " lies in pack "
+                        + entry.pack() + ", which is missing");
+            } catch (HearthException e) {
+                throw HearthException.corrupt("backup " + manifest.id() + ": " + e.getMessage());
+            }
+        };
+    }
+
+    @Override
+    public List<BackupManifest> listBackups() {
+        List<String> keys;
+        try (Stream<ObjectInfo> listing = target.list(BACKUPS_PREFIX)) {
+            keys = listing.map(ObjectInfo::key).filter(key -> key.endsWith(".json")).toList();
+        } catch (IOException e) {
+            throw unavailable("cannot list backups", e);
+        }
+        List<BackupManifest> manifests = new ArrayList<>();
+        for (String key : keys) {
+            String id = key.substring(BACKUPS_PREFIX.length(), key.length() - ".json".length());
+            findBackup(id).ifPresent(manifests::add);
+        }
+        manifests.sort(Comparator.comparing(BackupManifest::createdAt).thenComparing(BackupManifest::id));
+        return manifests;
+    }
+
+    @Override
+    public Optional<BackupManifest> findBackup(String backupId) {
+        checkBackupId(backupId);
+        try (InputStream in = target.get(BackupManifest.key(backupId))) {
+            return Optional.of(json.readValue(in, BackupManifest.class));
+        } catch (ObjectNotFoundException e) {
+            return Optional.empty();
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw HearthException.corrupt("the manifest of backup " + backupId + " is unreadable: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw unavailable("cannot read backup " + backupId, e);
+        }
+    }
+
+    @Override
+    public boolean deleteBackup(String backupId) {
+        String key = BackupManifest.key(checkBackupId(backupId));
+        try {
+            if (target.stat(key).isEmpty()) {
+                return false;
+            }
+            target.delete(key);
+            return true;
+        } catch (IOException e) {
+            throw unavailable("cannot delete backup " + backupId, e);
+        }
+    }
+
+    @Override
+    public BackupManifest importManifest(BackupManifest manifest) {
+        checkBackupId(manifest.id());
+        if (manifest.formatVersion() != FormatVersion.CURRENT) {
+            FormatVersion.require(manifest.formatVersion());
+        }
+        if (manifest.blockSize() != config.blockSize()) {
+            throw HearthException.badInput("backup " + manifest.id() + " has block size " + manifest.blockSize()
+                    + " but this repository uses " + config.blockSize() + ": it belongs to another repository");
+        }
+        Optional<BackupManifest> existing = findBackup(manifest.id());
+        if (existing.isPresent()) {
+            if (!existing.get().blockListRoot().equals(manifest.blockListRoot())) {
+                throw new HearthException(ErrorCategory.CONFLICT, "backup " + manifest.id() + " exists in the repository with other content");
+            }
+            return existing.get();
+        }
+        VerifyReport report = verifier().verifyManifest(manifest, false);
+        if (!report.ok()) {
+            throw HearthException.corrupt("cannot import backup " + manifest.id() + ": " + report.problems().getFirst()
+                    + (report.problems().size() > 1 ? " (and " + (report.problems().size() - 1) + " more problems)" : ""));
+        }
+        try {
+            target.putIfAbsent(BackupManifest.key(manifest.id()), ByteBuffer.wrap(json.writeValueAsBytes(manifest)));
+        } catch (IOException e) {
+            throw unavailable("cannot write the manifest of backup " + manifest.id(), e);
+        }
+        return manifest;
+    }
+
+    @Override
+    public VerifyReport verify(Optional<String> backupId, boolean readData, ProgressListener progress) {
+        backupId.ifPresent(DefaultRepository::checkBackupId);
+        return verifier().verify(backupId, readData, progress);
+    }
+
+    @Override
+    public GcReport gc(Duration grace) {
+        try {
+            return new GarbageCollector(target, json, locks, pending, cacheDirectory, Clock.systemUTC()).run(grace, this::listBackups);
+        } catch (IOException e) {
+            throw unavailable("gc failed", e);
+        }
+    }
+
+    @Override
+    public long rebuildIndex() {
+        try (LockManager.Held lock = locks.lockForMaintenance()) {
+            return new IndexRebuilder(target).rebuild();
+        } catch (IOException e) {
+            throw unavailable("index rebuild failed", e);
+        }
+    }
+
+    private Verifier verifier() {
+        return new Verifier(target, () -> loadIndex(Set.of()), this::listBackups, this::findBackup);
+    }
+
+    int threads() {
+        return threads;
+    }
+
+    static BlockId rootOf(BackupManifest manifest) {
+        return BlockId.fromHex(manifest.blockListRoot());
+    }
+
+    @Override
+    public void close() {
+        try {
+            target.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -1,0 +1,231 @@
+package io.hearth.engine.backup;
+
+import io.hearth.engine.HearthException;
+import io.hearth.engine.ProgressListener;
+import io.hearth.engine.block.BlockCodec;
+import io.hearth.engine.block.BlockHasher;
+import io.hearth.engine.block.BlockId;
+import io.hearth.engine.block.Compression;
+import io.hearth.engine.block.ZeroDetector;
+import io.hearth.engine.blocklist.BlockListReader;
+import io.hearth.engine.blocklist.BlockListRoot;
+import io.hearth.engine.blocklist.BlockListWriter;
+import io.hearth.engine.index.RepositoryIndex;
+import io.hearth.engine.pack.BlobType;
+import io.hearth.engine.pack.PackEntry;
+import io.hearth.engine.pack.PackWriter;
+import io.hearth.engine.source.BlockSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The backup data path: read ▸ zero check ▸ hash ▸ exists? ▸ compress ▸ pack ▸ upload.
+ *
+ * <p>One reader thread fills pooled direct buffers in volume order; the worker pool (one thread
+ * per core) hashes, looks up and compresses them in parallel; this thread assembles the block list
+ * in order from a bounded window of futures. Memory is the window's buffers plus the packs in
+ * flight, whatever the volume's size.
+ */
+final class BackupPipeline {
+    /** New index entries are published every this many, so the session's own map stays small. */
+    static final int INDEX_FLUSH_ENTRIES = 65536;
+
+    private final int blockSize;
+    private final RepositoryIndex index;
+    private final PackWriter packs;
+    private final ExecutorService workers;
+    private final int window;
+    private final Compression compression;
+    private final int compressionLevel;
+    private final ThreadLocal<Worker> worker;
+    private final ConcurrentHashMap<BlockId, Boolean> claimed = new ConcurrentHashMap<>();
+    private final List<String> publishedIndexObjects = new ArrayList<>();
+
+    private final AtomicLong bytesRead = new AtomicLong();
+    private final AtomicLong bytesNew = new AtomicLong();
+    private final AtomicLong blocksZero = new AtomicLong();
+    private final AtomicLong blocksNew = new AtomicLong();
+
+    BackupPipeline(int blockSize, Compression compression, int compressionLevel, RepositoryIndex index, PackWriter packs,
+            ExecutorService workers, int window) {
+        this.blockSize = blockSize;
+        this.compression = compression;
+        this.compressionLevel = compressionLevel;
+        this.index = index;
+        this.packs = packs;
+        this.workers = workers;
+        this.window = window;
+        this.worker = ThreadLocal.withInitial(() -> {
+            Worker created = new Worker(new BlockHasher(), new BlockCodec(compression, compressionLevel),
+                    new ZeroDetector(), ByteBuffer.allocateDirect(BlockCodec.maxCompressedLength(blockSize)));
+            synchronized (allWorkers) {
+                allWorkers.add(created);
+            }
+            return created;
+        });
+    }
+
+    private final List<Worker> allWorkers = new ArrayList<>();
+
+    /** Frees the workers' native codec contexts. */
+    void closeWorkers() {
+        synchronized (allWorkers) {
+            allWorkers.forEach(w -> w.codec().close());
+            allWorkers.clear();
+        }
+    }
+
+    private record Worker(BlockHasher hasher, BlockCodec codec, ZeroDetector zeros, ByteBuffer scratch) {}
+
+    record Result(BlockListRoot root, long bytesRead, long bytesNew, long blocksZero, long blocksNew, List<String> indexObjects) {}
+
+    /**
+     * Runs the pipeline.
+     *
+     * @param parent the parent's block list, read in step with the new one (its ids make unchanged blocks free)
+     * @param dirty with a parent: the blocks to read; the others are taken from the parent. Null: read all.
+     */
+    Result run(BlockSource source, long size, Optional<BlockListReader> parent, BitSet dirty, ProgressListener progress) throws IOException {
+        long blockCount = (size + blockSize - 1) / blockSize;
+        BlockingQueue<ByteBuffer> buffers = new ArrayBlockingQueue<>(window);
+        for (int i = 0; i < window; i++) {
+            buffers.add(ByteBuffer.allocateDirect(blockSize));
+        }
+        BlockingQueue<Future<BlockId>> results = new ArrayBlockingQueue<>(window);
+        Thread reader = Thread.ofPlatform().name("backup-reader").daemon().start(() -> {
+            try {
+                for (long i = 0; i < blockCount; i++) {
+                    BlockId parentId = parent.isPresent() ? parent.get().next() : null;
+                    if (dirty != null && !dirty.get(Math.toIntExact(i))) {
+                        results.put(CompletableFuture.completedFuture(parentId));
+                        continue;
+                    }
+                    long position = i * blockSize;
+                    int length = (int) Math.min(blockSize, size - position);
+                    ByteBuffer buffer = buffers.take().clear().limit(length);
+                    source.readFully(buffer, position);
+                    buffer.flip();
+                    bytesRead.addAndGet(length);
+                    results.put(CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return process(buffer, parentId);
+                        } finally {
+                            buffers.add(buffer);
+                        }
+                    }, workers));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Throwable t) {
+                results.offer(CompletableFuture.failedFuture(t));
+            }
+        });
+        try {
+            BlockListWriter list = new BlockListWriter(this::storePage);
+            for (long i = 0; i < blockCount; i++) {
+                BlockId id = results.take().get();
+                list.add(id);
+                progress.progress(Math.min(size, (i + 1) * blockSize), size);
+                if (packs.durableCount() >= INDEX_FLUSH_ENTRIES) {
+                    publishDurable();
+                }
+            }
+            BlockListRoot root = list.finish();
+            packs.flush();
+            publishDurable();
+            return new Result(root, bytesRead.get(), bytesNew.get(), blocksZero.get(), blocksNew.get(), List.copyOf(publishedIndexObjects));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("backup interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw new IOException("reading " + source.description() + " failed: " + io.getMessage(), io);
+            }
+            if (cause instanceof UncheckedIOException unchecked) {
+                throw unchecked.getCause();
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException(cause);
+        } finally {
+            reader.interrupt();
+            try {
+                reader.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private BlockId process(ByteBuffer data, BlockId parentId) {
+        Worker w = worker.get();
+        if (w.zeros().isAllZero(data)) {
+            blocksZero.incrementAndGet();
+            return BlockId.ZERO;
+        }
+        BlockId id = w.hasher().hash(data);
+        if (id.equals(parentId) || isKnown(id)) {
+            return id;
+        }
+        try {
+            Compression used = w.codec().compress(data, w.scratch());
+            packs.add(BlobType.DATA, id, used, data.remaining(), w.scratch());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        bytesNew.addAndGet(data.remaining());
+        blocksNew.incrementAndGet();
+        return id;
+    }
+
+    /** True if the repository or this session already has the blob; otherwise claims it for the caller to store. */
+    private boolean isKnown(BlockId id) {
+        if (claimed.containsKey(id) || index.find(id).isPresent()) {
+            return true;
+        }
+        return claimed.putIfAbsent(id, Boolean.TRUE) != null;
+    }
+
+    private BlockId storePage(ByteBuffer page) throws IOException {
+        Worker w = worker.get();
+        BlockId id = w.hasher().hash(page);
+        if (!isKnown(id)) {
+            Compression used = w.codec().compress(page, w.scratch());
+            packs.add(BlobType.PAGE, id, used, page.remaining(), w.scratch());
+        }
+        return id;
+    }
+
+    private void publishDurable() throws IOException {
+        List<PackEntry> entries = packs.takeDurable();
+        if (entries.isEmpty()) {
+            return;
+        }
+        entries.sort(Comparator.comparing(PackEntry::id));
+        publishedIndexObjects.add(index.publish(entries));
+        for (PackEntry entry : entries) {
+            claimed.remove(entry.id());
+        }
+    }
+
+    static HearthException sizeMismatch(String parentId, long parentSize, long size) {
+        return HearthException.badInput("the source is " + size + " bytes but parent backup " + parentId + " is of a "
+                + parentSize + "-byte source; back it up without --parent (unchanged blocks are still not stored twice)");
+    }
+}

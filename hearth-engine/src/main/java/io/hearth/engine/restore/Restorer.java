@@ -1,0 +1,201 @@
+package io.hearth.engine.restore;
+
+import io.hearth.engine.HearthException;
+import io.hearth.engine.ProgressListener;
+import io.hearth.engine.backup.BackupManifest;
+import io.hearth.engine.block.BlockCodec;
+import io.hearth.engine.block.BlockId;
+import io.hearth.engine.blocklist.BlockListReader;
+import io.hearth.engine.index.RepositoryIndex;
+import io.hearth.engine.pack.BlobReader;
+import io.hearth.engine.pack.PackEntry;
+import io.hearth.engine.pack.PackId;
+import io.hearth.engine.target.BackupTarget;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The restore data path, the backup's in reverse: walk the block list, coalesce blobs that lie
+ * side by side in one pack into one ranged read, then decompress, verify and write them with
+ * positional writes on the worker pool. All-zero blocks are left as holes in a regular file.
+ */
+public final class Restorer {
+    /** Largest single ranged read: big enough to stream, small enough to bound memory. */
+    static final int MAX_RUN_BYTES = 8 << 20;
+
+    private final BackupTarget target;
+    private final RepositoryIndex index;
+    private final BlockListReader.PageLoader pages;
+    private final int threads;
+
+    public Restorer(BackupTarget target, RepositoryIndex index, BlockListReader.PageLoader pages, int threads) {
+        this.target = target;
+        this.index = index;
+        this.pages = pages;
+        this.threads = threads;
+    }
+
+    private record Blob(long volumeOffset, PackEntry entry) {}
+
+    private record Run(PackId pack, long packOffset, int length, List<Blob> blobs) {}
+
+    public RestoreResult restore(BackupManifest manifest, Path targetPath, ProgressListener progress) throws IOException {
+        long started = System.nanoTime();
+        long size = manifest.sourceSize();
+        boolean regularFile = !Files.exists(targetPath) || Files.isRegularFile(targetPath);
+        if (regularFile) {
+            try (RandomAccessFile file = new RandomAccessFile(targetPath.toFile(), "rw")) {
+                file.setLength(0); // dropping old data leaves holes where zero blocks go
+                file.setLength(size);
+            }
+        }
+        int window = threads * 2;
+        ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("restore-", 0).daemon().factory());
+        ThreadLocal<BlobReader> readers = ThreadLocal.withInitial(() -> new BlobReader(target, new BlockCodec(io.hearth.engine.block.Compression.NONE, 0)));
+        List<BlobReader> allReaders = new ArrayList<>();
+        ThreadLocal<ByteBuffer> plainBuffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(manifest.blockSize()));
+        int runCapacity = Math.max(MAX_RUN_BYTES, BlockCodec.maxCompressedLength(manifest.blockSize()));
+        ThreadLocal<ByteBuffer> runBuffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(runCapacity));
+        AtomicLong written = new AtomicLong();
+        AtomicLong zeroBlocks = new AtomicLong();
+        AtomicLong done = new AtomicLong();
+        BlockingQueue<CompletableFuture<Void>> inFlight = new ArrayBlockingQueue<>(window);
+        try (FileChannel channel = FileChannel.open(targetPath, StandardOpenOption.WRITE, StandardOpenOption.CREATE)) {
+            BlockListReader list = new BlockListReader(manifest.blockList(), pages);
+            Run run = null;
+            ByteBuffer zeros = regularFile ? null : ByteBuffer.allocateDirect(manifest.blockSize());
+            for (long i = 0; list.hasNext(); i++) {
+                BlockId id = list.next();
+                long offset = i * manifest.blockSize();
+                int length = (int) Math.min(manifest.blockSize(), size - offset);
+                if (id.isZero()) {
+                    zeroBlocks.incrementAndGet();
+                    if (zeros != null) {
+                        writeFully(channel, zeros.clear().limit(length), offset);
+                    }
+                    done.addAndGet(length);
+                    continue;
+                }
+                PackEntry entry = index.find(id).orElseThrow(() -> missing(manifest, offset, id));
+                if (entry.plainLength() != length) {
+                    throw HearthException.corrupt("backup " + manifest.id() + ": block at volume offset " + offset
+                            + " is indexed with length " + entry.plainLength() + ", expected " + length);
+                }
+                if (run != null && run.pack().equals(entry.pack()) && run.packOffset() + run.length() == entry.offset()
+                        && run.length() + entry.storedLength() <= MAX_RUN_BYTES) {
+                    run.blobs().add(new Blob(offset, entry));
+                    run = new Run(run.pack(), run.packOffset(), run.length() + entry.storedLength(), run.blobs());
+                } else {
+                    if (run != null) {
+                        submit(run, manifest, channel, pool, readers, allReaders, plainBuffers, runBuffers, written, done, inFlight, size, progress);
+                    }
+                    List<Blob> blobs = new ArrayList<>();
+                    blobs.add(new Blob(offset, entry));
+                    run = new Run(entry.pack(), entry.offset(), entry.storedLength(), blobs);
+                }
+            }
+            if (run != null) {
+                submit(run, manifest, channel, pool, readers, allReaders, plainBuffers, runBuffers, written, done, inFlight, size, progress);
+            }
+            while (!inFlight.isEmpty()) {
+                join(inFlight.poll());
+            }
+            channel.force(false);
+        } finally {
+            pool.shutdownNow();
+            synchronized (allReaders) {
+                allReaders.forEach(BlobReader::close);
+            }
+        }
+        progress.progress(size, size);
+        return new RestoreResult(size, written.get(), zeroBlocks.get(), (System.nanoTime() - started) / 1e9);
+    }
+
+    private static HearthException missing(BackupManifest manifest, long offset, BlockId id) {
+        return HearthException.corrupt("backup " + manifest.id() + ": block at volume offset " + offset + " (" + id
+                + ") is not in the repository index; run 'hearth repo rebuild-index', then 'hearth repo verify'");
+    }
+
+    private void submit(Run run, BackupManifest manifest, FileChannel channel, ExecutorService pool, ThreadLocal<BlobReader> readers,
+            List<BlobReader> allReaders, ThreadLocal<ByteBuffer> plainBuffers, ThreadLocal<ByteBuffer> runBuffers, AtomicLong written, AtomicLong done,
+            BlockingQueue<CompletableFuture<Void>> inFlight, long size, ProgressListener progress) throws IOException {
+        if (inFlight.remainingCapacity() == 0) {
+            join(inFlight.poll());
+        }
+        inFlight.add(CompletableFuture.runAsync(() -> {
+            BlobReader reader = readers.get();
+            synchronized (allReaders) {
+                if (!allReaders.contains(reader)) {
+                    allReaders.add(reader);
+                }
+            }
+            ByteBuffer plain = plainBuffers.get();
+            ByteBuffer stored;
+            try {
+                stored = runBuffers.get().clear().limit(run.length());
+                target.readInto(run.pack().key(), run.packOffset(), stored);
+                stored.flip();
+            } catch (IOException e) {
+                Blob first = run.blobs().getFirst();
+                throw HearthException.corrupt("backup " + manifest.id() + ": cannot read the block at volume offset " + first.volumeOffset()
+                        + " from pack " + run.pack() + ": " + e.getMessage());
+            }
+            for (Blob blob : run.blobs()) {
+                ByteBuffer slice = stored.slice((int) (blob.entry().offset() - run.packOffset()), blob.entry().storedLength());
+                try {
+                    reader.decodeAndVerify(blob.entry(), slice, plain);
+                } catch (HearthException e) {
+                    throw HearthException.corrupt("backup " + manifest.id() + ": block at volume offset " + blob.volumeOffset()
+                            + " is damaged (" + e.getMessage() + "); nothing wrong was written there");
+                }
+                try {
+                    writeFully(channel, plain, blob.volumeOffset());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                written.addAndGet(blob.entry().plainLength());
+                progress.progress(done.addAndGet(blob.entry().plainLength()), size);
+            }
+        }, pool));
+    }
+
+    private static void join(CompletableFuture<Void> future) throws IOException {
+        try {
+            future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("restore interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof UncheckedIOException unchecked) {
+                throw unchecked.getCause();
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IOException(cause);
+        }
+    }
+
+    private static void writeFully(FileChannel channel, ByteBuffer data, long position) throws IOException {
+        ByteBuffer view = data.duplicate();
+        while (view.hasRemaining()) {
+            position += channel.write(view, position);
+        }
+    }
+}
