@@ -76,6 +76,7 @@ def main(result_dir):
             "self_stored": median([num(r["self_stored"]) for r in rs]),
             "self_objects": median([num(r["self_objects"]) for r in rs]),
             "rss_kb": median([num(r["rss_kb"]) for r in rs]),
+            "self_seconds": median([num(r.get("self_seconds")) for r in rs]),
             "rss_kb_max": max([num(r["rss_kb"]) or 0 for r in rs]),
             "notes": sorted({r["note"] for r in rs if r["note"] and not r["note"].startswith("self_stored=")
                              and not r["note"].startswith("bytes_read=")}),
@@ -126,8 +127,8 @@ def main(result_dir):
     if any(k[1] in compare_ops for k in stats):
         p("## Comparison")
         p("")
-        p("| tool | operation | seconds | MiB/s | bytes added (du) | tool's own figure | objects | mean object | peak RSS |")
-        p("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+        p("| tool | operation | seconds | engine s | MiB/s | bytes added (du) | tool's own figure | objects | mean object | peak RSS |")
+        p("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for tool in ("hearth", "restic", "borg"):
             for op in compare_ops:
                 s = stats.get((tool, op))
@@ -140,11 +141,14 @@ def main(result_dir):
                 objects = "" if op == "restore" or s["objects"] is None else "%d" % s["objects"]
                 mean = "" if op == "restore" else fmt_bytes(s["mean_object"])
                 note = (" (" + ", ".join(s["notes"]) + ")") if s["notes"] else ""
-                p("| %s | %s%s | %s | %s | %s | %s | %s | %s | %.0f MiB |" % (
-                    tool, op_names[op], note, fmt(s["seconds"]), fmt(s["mibs"], "%.0f"), added, own, objects, mean,
+                p("| %s | %s%s | %s | %s | %s | %s | %s | %s | %s | %.0f MiB |" % (
+                    tool, op_names[op], note, fmt(s["seconds"]), "" if s["self_seconds"] is None else fmt(s["self_seconds"]),
+                    fmt(s["mibs"], "%.0f"), added, own, objects, mean,
                     (s["rss_kb"] or 0) / 1024))
         p("")
-        p("bytes added (du): `du -sb` of the repository after minus before; objects: files added to it. "
+        p("seconds: wall clock of the command (for Hearth the JVM's start included); engine s: Hearth's own `seconds` "
+          "(the backup or restore inside the JVM). MiB/s: the image's logical size over seconds. "
+          "bytes added (du): `du -sb` of the repository after minus before; objects: files added to it. "
           "Tool's own figure: Hearth's `bytes_stored` (and `objects_written`), restic's `data_added`, "
           "borg's `deduplicated_size`. Every incremental starts from a copy of the repository as the full backup left it.")
         p("")
@@ -216,6 +220,8 @@ def goals(stats, meta):
         s = stats.get((tool, op))
         if s and s.get(field) is not None:
             return s[field], ""
+        if meta["image_bytes"] != 2 * 1024 * MiB:
+            return None, " (%s not measured; the reference figures are for a 2 GiB image)" % tool
         ref = REFERENCE.get((tool, op), {}).get(field)
         return ref, " (reference figure: %s not measured)" % tool if ref is not None else ""
 

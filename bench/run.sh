@@ -163,7 +163,7 @@ RESULTS="$WORK/results/$STAMP"
 RUNROOT="$WORK/runs"
 mkdir -p "$RESULTS"
 TSV="$RESULTS/raw.tsv"
-printf 'run\ttool\top\tseconds\tinput_bytes\tbytes_added\tobjects_added\tself_stored\tself_objects\trss_kb\tnote\n' >"$TSV"
+printf 'run\ttool\top\tseconds\tinput_bytes\tbytes_added\tobjects_added\tself_stored\tself_objects\trss_kb\tnote\tself_seconds\n' >"$TSV"
 FAILED=()
 
 # measure LABEL CMD... : runs CMD under /usr/bin/time -v; sets M_SECONDS, M_RSS_KB, M_OUT (stdout file).
@@ -191,10 +191,12 @@ measure() {
 repo_bytes() { du -sb "$1" | cut -f1; }
 repo_files() { find "$1" -type f | wc -l; }
 
-# record RUN TOOL OP SECONDS INPUT BYTES_ADDED OBJECTS_ADDED SELF_STORED SELF_OBJECTS RSS NOTE
+# record RUN TOOL OP SECONDS INPUT BYTES_ADDED OBJECTS_ADDED SELF_STORED SELF_OBJECTS RSS NOTE [SELF_SECONDS]
 record() {
   local IFS=$'\t'
-  echo "$*" >>"$TSV"
+  local -a fields=("$@")
+  [[ ${#fields[@]} -lt 12 ]] && fields+=("")
+  echo "${fields[*]}" >>"$TSV"
   log "$(printf '%-7s %-28s %8.2f s  added %12s B  objects %6s  rss %7s kB  %s' "$2" "$3" "$4" "$6" "$7" "${10}" "${11}")"
 }
 
@@ -254,11 +256,11 @@ hearth_backup() {
   b0=$(repo_bytes "$state/repo"); f0=$(repo_files "$state/repo")
   measure "hearth-$op-r$run" "$HEARTH" repo backup --repo "$state/repo" --source "$source" --json "$@"
   b1=$(repo_bytes "$state/repo"); f1=$(repo_files "$state/repo")
-  local id stored objects read
-  IFS=$'\t' read -r id stored objects read < <(json_field "$M_OUT" backup_id bytes_stored objects_written bytes_read)
+  local id stored objects read secs
+  IFS=$'\t' read -r id stored objects read secs < <(json_field "$M_OUT" backup_id bytes_stored objects_written bytes_read seconds)
   [[ -n "$id" ]] || { log "hearth printed no backup_id"; return 1; }
   H_ID="$id"
-  record "$run" hearth "$op" "$M_SECONDS" "$(stat -c %s "$source")" $((b1 - b0)) $((f1 - f0)) "$stored" "$objects" "$M_RSS_KB" "bytes_read=$read"
+  record "$run" hearth "$op" "$M_SECONDS" "$(stat -c %s "$source")" $((b1 - b0)) $((f1 - f0)) "$stored" "$objects" "$M_RSS_KB" "bytes_read=$read" "$secs"
 }
 
 hearth_compare() {
@@ -283,7 +285,7 @@ hearth_compare() {
   measure "hearth-restore-r$run" "$HEARTH" repo restore --repo "$st/repo" "$parent" --target "$out" --json
   local note=""
   [[ $run == 1 ]] && note=$(verify_restore "$out" "$IMG/base.img")
-  record "$run" hearth restore "$M_SECONDS" "$(stat -c %s "$IMG/base.img")" 0 0 "" "" "$M_RSS_KB" "$note"
+  record "$run" hearth restore "$M_SECONDS" "$(stat -c %s "$IMG/base.img")" 0 0 "" "" "$M_RSS_KB" "$note" "$(json_field "$M_OUT" seconds)"
   rm -f "$out"
 }
 
