@@ -95,7 +95,7 @@ def main(result_dir):
     p("- machine: %s cores, %s, %s memory, kernel %s, work dir on %s" % (
         m["nproc"], m["cpu"].strip(), m["memory"], m["kernel"], m["filesystem"]))
     p("- tools: %s; %s; %s; %s" % (meta["versions"]["java"], meta["versions"]["restic"],
-                                    meta["versions"]["borg"], meta["versions"]["zstd"]))
+                                    meta["versions"]["borg"], meta["versions"]["zstd"].strip("* ")))
     p("- Hearth commit: %s" % meta["git"])
     b = meta["base"]
     p("- image: %s (%d bytes, %s allocated), seed %s: %.0f%% zeros (holes), %.0f%% log text, %.0f%% random, %d extents" % (
@@ -213,6 +213,10 @@ def parse_size(s):
         return 0
 
 
+def engine_mibs(s, meta):
+    return meta["image_bytes"] / MiB / s["self_seconds"] if s.get("self_seconds") else None
+
+
 def goals(stats, meta):
     lines = ["## Goals", "", "| goal | measured | target | result |", "|---|---|---|---|"]
 
@@ -233,20 +237,30 @@ def goals(stats, meta):
     for tool, factor in (("restic", 5.0), ("borg", 2.5)):
         pv, note = peer(tool, "full", "mibs")
         ratio = hf.get("mibs") / pv if hf.get("mibs") and pv else None
+        engine = engine_mibs(hf, meta)
         row("full backup throughput vs %s" % tool,
-            "%s MiB/s vs %s MiB/s = %s×%s" % (fmt(hf.get("mibs"), "%.0f"), fmt(pv, "%.0f"), fmt(ratio), note),
+            "%s MiB/s vs %s MiB/s = %s×%s (engine seconds only: %s×)" % (
+                fmt(hf.get("mibs"), "%.0f"), fmt(pv, "%.0f"), fmt(ratio), note,
+                fmt(engine / pv if engine and pv else None)),
             "≥ %.1f×" % factor, None if ratio is None else ratio >= factor)
     for kind in ("scattered", "clustered"):
         s = h("incr-%s-ranges" % kind)
         share = s.get("seconds") / hf["seconds"] if s.get("seconds") and hf.get("seconds") else None
+        eshare = (s.get("self_seconds") / hf["self_seconds"]
+                  if s.get("self_seconds") and hf.get("self_seconds") else None)
         row("incremental with changed ranges (%s) time vs Hearth full" % kind,
-            "%s s vs %s s = %s%%" % (fmt(s.get("seconds")), fmt(hf.get("seconds")), fmt(None if share is None else 100 * share, "%.1f")),
+            "%s s vs %s s = %s%% (engine seconds only: %s s vs %s s = %s%%)" % (
+                fmt(s.get("seconds")), fmt(hf.get("seconds")), fmt(None if share is None else 100 * share, "%.1f"),
+                fmt(s.get("self_seconds")), fmt(hf.get("self_seconds")),
+                fmt(None if eshare is None else 100 * eshare, "%.1f")),
             "≤ 3%", None if share is None else share <= 0.03)
     hr = h("restore")
     pv, note = peer("restic", "restore", "mibs")
     ratio = hr.get("mibs") / pv if hr.get("mibs") and pv else None
-    row("restore throughput vs restic", "%s MiB/s vs %s MiB/s = %s×%s" % (
-        fmt(hr.get("mibs"), "%.0f"), fmt(pv, "%.0f"), fmt(ratio), note), "≥ 3.0×", None if ratio is None else ratio >= 3)
+    engine = engine_mibs(hr, meta)
+    row("restore throughput vs restic", "%s MiB/s vs %s MiB/s = %s×%s (engine seconds only: %s×)" % (
+        fmt(hr.get("mibs"), "%.0f"), fmt(pv, "%.0f"), fmt(ratio), note, fmt(engine / pv if engine and pv else None)),
+        "≥ 3.0×", None if ratio is None else ratio >= 3)
     pv, note = peer("restic", "incr-scattered-read", "added")
     for variant in ("read", "ranges"):
         s = h("incr-scattered-%s" % variant)
@@ -269,6 +283,9 @@ def goals(stats, meta):
     peak = max(hearth_rss) / 1024 if hearth_rss else None
     row("peak RSS of any Hearth command (max over runs)", "%s MiB" % fmt(peak, "%.0f"), "≤ 300 MiB",
         None if peak is None else peak <= 300)
+    lines.append("")
+    lines.append("Results are judged on wall-clock seconds (what a user of `bin/hearth` sees, the JVM's start included); "
+                 "the engine-only figures use Hearth's own `seconds` and show what the start and the repository opening cost.")
     lines.append("")
     return "\n".join(lines)
 
