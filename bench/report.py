@@ -124,6 +124,7 @@ def main(result_dir):
         "incr-clustered-ranges": "incremental, clustered, with changed ranges",
         "restore": "restore of the full backup to a file",
     }
+    startup = stats.get(("hearth", "startup"))
     if any(k[1] in compare_ops for k in stats):
         p("## Comparison")
         p("")
@@ -146,6 +147,10 @@ def main(result_dir):
                     fmt(s["mibs"], "%.0f"), added, own, objects, mean,
                     (s["rss_kb"] or 0) / 1024))
         p("")
+        if startup:
+            p("Hearth's start alone (`bin/hearth --help`: JVM and CLI): %s s, peak RSS %.0f MiB." % (
+                fmt(startup["seconds"]), (startup["rss_kb"] or 0) / 1024))
+            p("")
         p("seconds: wall clock of the command (for Hearth the JVM's start included); engine s: Hearth's own `seconds` "
           "(the backup or restore inside the JVM). MiB/s: the image's logical size over seconds. "
           "bytes added (du): `du -sb` of the repository after minus before; objects: files added to it. "

@@ -267,6 +267,9 @@ hearth_compare() {
   local run="$1" dir="$RUNROOT/r$run"
   local st="$dir/hearth" full="$dir/hearth.full" var="$dir/hearth.var"
   rm -rf "$st" "$full" "$var"
+  # What the JVM's start and the CLI cost alone, to read the short commands' times against.
+  measure "hearth-startup-r$run" "$HEARTH" --help
+  record "$run" hearth startup "$M_SECONDS" 0 0 0 "" "" "$M_RSS_KB" ""
   hearth_init "$st"
   hearth_backup "$run" full "$st" "$IMG/base.img"
   local parent="$H_ID"
