@@ -71,7 +71,7 @@ final class BackupPipeline {
         this.window = window;
         this.worker = ThreadLocal.withInitial(() -> {
             Worker created = new Worker(new BlockHasher(), new BlockCodec(compression, compressionLevel),
-                    new ZeroDetector(), ByteBuffer.allocateDirect(BlockCodec.maxCompressedLength(blockSize)));
+                    new ZeroDetector(), ByteBuffer.allocateDirect(BlockCodec.maxCompressedLength(Math.max(blockSize, BlockListWriter.PAGE_BYTES))));
             synchronized (allWorkers) {
                 allWorkers.add(created);
             }
@@ -105,41 +105,62 @@ final class BackupPipeline {
         for (int i = 0; i < window; i++) {
             buffers.add(ByteBuffer.allocateDirect(blockSize));
         }
-        BlockingQueue<Future<BlockId>> results = new ArrayBlockingQueue<>(window);
+        BlockingQueue<Slot> results = new ArrayBlockingQueue<>(window);
         Thread reader = Thread.ofPlatform().name("backup-reader").daemon().start(() -> {
+            KnownIds known = new KnownIds(results);
             try {
+                SparseScan holes = new SparseScan(source);
                 for (long i = 0; i < blockCount; i++) {
                     BlockId parentId = parent.isPresent() ? parent.get().next() : null;
                     if (dirty != null && !dirty.get(Math.toIntExact(i))) {
-                        results.put(CompletableFuture.completedFuture(parentId));
+                        known.add(parentId);
                         continue;
                     }
                     long position = i * blockSize;
                     int length = (int) Math.min(blockSize, size - position);
+                    if (holes.isHole(position, length)) {
+                        blocksZero.incrementAndGet();
+                        known.add(BlockId.ZERO);
+                        continue;
+                    }
                     ByteBuffer buffer = buffers.take().clear().limit(length);
                     source.readFully(buffer, position);
                     buffer.flip();
                     bytesRead.addAndGet(length);
-                    results.put(CompletableFuture.supplyAsync(() -> {
+                    known.flush();
+                    results.put(new Pending(CompletableFuture.supplyAsync(() -> {
                         try {
                             return process(buffer, parentId);
                         } finally {
                             buffers.add(buffer);
                         }
-                    }, workers));
+                    }, workers)));
                 }
+                known.flush();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (Throwable t) {
-                results.offer(CompletableFuture.failedFuture(t));
+                results.offer(new Pending(CompletableFuture.failedFuture(t)));
             }
         });
         try {
             BlockListWriter list = new BlockListWriter(this::storePage);
-            for (long i = 0; i < blockCount; i++) {
-                BlockId id = results.take().get();
-                list.add(id);
-                progress.progress(Math.min(size, (i + 1) * blockSize), size);
+            long done = 0;
+            while (done < blockCount) {
+                Slot slot = results.take();
+                switch (slot) {
+                    case Pending pending -> {
+                        list.add(pending.future().get());
+                        done++;
+                    }
+                    case Known batch -> {
+                        for (int k = 0; k < batch.count(); k++) {
+                            list.add(batch.ids()[k]);
+                        }
+                        done += batch.count();
+                    }
+                }
+                progress.progress(Math.min(size, done * blockSize), size);
                 if (packs.durableCount() >= INDEX_FLUSH_ENTRIES) {
                     publishDurable();
                 }
@@ -221,6 +242,65 @@ final class BackupPipeline {
         publishedIndexObjects.add(index.publish(entries));
         for (PackEntry entry : entries) {
             claimed.remove(entry.id());
+        }
+    }
+
+    /** What the assembler takes from the reader, in volume order: one block being processed, or a batch of ids known without work. */
+    private sealed interface Slot permits Pending, Known {}
+
+    private record Pending(Future<BlockId> future) implements Slot {}
+
+    private record Known(BlockId[] ids, int count) implements Slot {}
+
+    /** Batches ids that need no work (holes, blocks outside the changed ranges), so a sparse volume costs a hand-off per 256 blocks. */
+    private static final class KnownIds {
+        private static final int BATCH = 256;
+        private final BlockingQueue<Slot> results;
+        private BlockId[] ids = new BlockId[BATCH];
+        private int count;
+
+        KnownIds(BlockingQueue<Slot> results) {
+            this.results = results;
+        }
+
+        void add(BlockId id) throws InterruptedException {
+            ids[count++] = id;
+            if (count == BATCH) {
+                flush();
+            }
+        }
+
+        void flush() throws InterruptedException {
+            if (count > 0) {
+                results.put(new Known(ids, count));
+                ids = new BlockId[BATCH];
+                count = 0;
+            }
+        }
+    }
+
+    /** Remembers the last hole or data extent the source reported, so that it is asked once per extent, not per block. */
+    private static final class SparseScan {
+        private final BlockSource source;
+        private long holeFrom = -1;
+        private long holeUntil = -1;
+        private long dataUntil = -1;
+
+        SparseScan(BlockSource source) {
+            this.source = source;
+        }
+
+        boolean isHole(long position, int length) throws IOException {
+            if (position >= dataUntil && !(position >= holeFrom && position < holeUntil)) {
+                long data = source.nextData(position);
+                if (data > position) {
+                    holeFrom = position;
+                    holeUntil = data;
+                } else {
+                    dataUntil = Math.max(position + 1, source.nextHole(position));
+                }
+            }
+            return position >= holeFrom && position + length <= holeUntil;
         }
     }
 

@@ -65,7 +65,8 @@ public final class BackupWriter {
         // The lock comes before the pending lists are read: a gc that publishes after this point sees us.
         try (LockManager.Held lock = locks.lockForBackup();
                 RepositoryIndex index = RepositoryIndex.load(target, cacheDirectory, pending.excludedPacks());
-                PackWriter packs = new PackWriter(target, config.packSize(), blockSize, target.properties().maxConnections());
+                PackWriter packs = new PackWriter(target, config.packSize(), Math.max(blockSize, io.hearth.engine.blocklist.BlockListWriter.PAGE_BYTES),
+                        target.properties().maxConnections());
                 BlobReader parentPages = new BlobReader(target, new BlockCodec(Compression.NONE, 0))) {
             ExecutorService workers = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("backup-worker-", 0).daemon().factory());
             BackupPipeline pipeline = new BackupPipeline(blockSize, config.compressionAlgorithm(), config.compressionLevel(), index, packs,

@@ -45,20 +45,22 @@ public final class IndexRun implements AutoCloseable {
             readFully(channel, header, 0);
             int count = header.getInt(IndexFormat.MAGIC.length);
             long[] fence = new long[(count + FENCE_EVERY - 1) / FENCE_EVERY];
+            // Only the first word of every group is needed: read those, not the whole object.
+            ByteBuffer word = ByteBuffer.allocate(Long.BYTES);
+            for (int group = 0; group < fence.length; group++) {
+                word.clear();
+                readFully(channel, word, entryPosition(group * FENCE_EVERY));
+                fence[group] = word.getLong(0);
+            }
             BlockId first = null;
             BlockId last = null;
-            ByteBuffer chunk = ByteBuffer.allocate(FENCE_EVERY * IndexFormat.ENTRY_BYTES);
-            for (int group = 0; group < fence.length; group++) {
-                int entries = Math.min(FENCE_EVERY, count - group * FENCE_EVERY);
-                chunk.clear().limit(entries * IndexFormat.ENTRY_BYTES);
-                readFully(channel, chunk, entryPosition(group * FENCE_EVERY));
-                fence[group] = chunk.getLong(0);
-                if (group == 0) {
-                    first = BlockId.read(chunk, 0);
-                }
-                if (group == fence.length - 1) {
-                    last = BlockId.read(chunk, (entries - 1) * IndexFormat.ENTRY_BYTES);
-                }
+            if (count > 0) {
+                ByteBuffer id = ByteBuffer.allocate(BlockId.BYTES);
+                readFully(channel, id, entryPosition(0));
+                first = BlockId.read(id, 0);
+                id.clear();
+                readFully(channel, id, entryPosition(count - 1));
+                last = BlockId.read(id, 0);
             }
             return new IndexRun(name, channel, count, fence, first, last);
         } catch (IOException | RuntimeException e) {

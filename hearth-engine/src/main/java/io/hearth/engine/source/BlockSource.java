@@ -19,6 +19,22 @@ public interface BlockSource extends Closeable {
      */
     void readFully(ByteBuffer destination, long position) throws IOException;
 
+    /**
+     * The first offset at or after {@code position} that may hold non-zero data; everything before
+     * it is known to read as zeros. Sources that cannot tell return {@code position}.
+     */
+    default long nextData(long position) throws IOException {
+        return position;
+    }
+
+    /**
+     * The first offset at or after {@code position} from which the source may read as zeros (a hole),
+     * or the size. Sources that cannot tell return the size.
+     */
+    default long nextHole(long position) throws IOException {
+        return size();
+    }
+
     /** A printable name for messages. */
     String description();
 }

@@ -16,11 +16,27 @@ public final class FileBlockSource implements BlockSource {
     private final Path path;
     private final FileChannel channel;
     private final long size;
+    private final java.util.Optional<SparseFiles.Handle> holes;
 
     private FileBlockSource(Path path, FileChannel channel, long size) {
         this.path = path;
         this.channel = channel;
         this.size = size;
+        // Only regular files have holes worth asking about; devices are read whole.
+        this.holes = Files.isRegularFile(path) ? SPARSE.flatMap(sparse -> sparse.open(path, size)) : java.util.Optional.empty();
+    }
+
+    /** The libc bindings are looked up once; they hold no state. */
+    private static final java.util.Optional<SparseFiles> SPARSE = SparseFiles.load();
+
+    @Override
+    public long nextData(long position) {
+        return holes.map(h -> h.nextData(position)).orElse(position);
+    }
+
+    @Override
+    public long nextHole(long position) {
+        return holes.map(h -> h.nextHole(position)).orElse(size);
     }
 
     /** Opens the file; a missing or unreadable file is a clear bad-input error. */
@@ -71,6 +87,7 @@ public final class FileBlockSource implements BlockSource {
 
     @Override
     public void close() throws IOException {
+        holes.ifPresent(SparseFiles.Handle::close);
         channel.close();
     }
 }
