@@ -16,7 +16,7 @@ final class InitCommand implements Callable<Integer> {
     @Mixin
     RepoOptions options;
 
-    @Option(names = "--block-size", paramLabel = "SIZE", description = "Block size, a power of two from 4K to 16M (default 64K).")
+    @Option(names = "--block-size", paramLabel = "SIZE", description = "Block size, a power of two from 4K to 16M (default 32K).")
     String blockSize;
 
     @Option(names = "--pack-size", paramLabel = "SIZE", description = "Pack size (default 16M).")

@@ -140,7 +140,12 @@ final class BackupPipeline {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (Throwable t) {
-                results.offer(new Pending(CompletableFuture.failedFuture(t)));
+                try {
+                    // put, not offer: the assembler must see the failure even when the window is full.
+                    results.put(new Pending(CompletableFuture.failedFuture(t)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         });
         try {

@@ -11,7 +11,6 @@ import io.hearth.engine.gc.PendingDeletions;
 import io.hearth.engine.index.RepositoryIndex;
 import io.hearth.engine.lock.LockManager;
 import io.hearth.engine.pack.BlobReader;
-import io.hearth.engine.pack.PackEntry;
 import io.hearth.engine.pack.PackWriter;
 import io.hearth.engine.repository.FormatVersion;
 import io.hearth.engine.repository.RepositoryConfig;
@@ -73,7 +72,7 @@ public final class BackupWriter {
                     workers, threads * 8);
             BackupPipeline.Result result;
             try {
-                Optional<BlockListReader> parentList = parent.map(p -> new BlockListReader(p.blockList(), pageLoader(index, parentPages, p)));
+                Optional<BlockListReader> parentList = parent.map(p -> new BlockListReader(p.blockList(), index.pages(parentPages, p.id())));
                 result = pipeline.run(request.source(), size, parentList, dirty, progress);
             } finally {
                 workers.shutdownNow();
@@ -104,14 +103,6 @@ public final class BackupWriter {
             }
             return manifest;
         }
-    }
-
-    static BlockListReader.PageLoader pageLoader(RepositoryIndex index, BlobReader reader, BackupManifest manifest) {
-        return pageId -> {
-            PackEntry entry = index.find(pageId).orElseThrow(() -> HearthException.corrupt("parent backup " + manifest.id()
-                    + ": block list page " + pageId + " is not in the repository index"));
-            return reader.read(entry);
-        };
     }
 
     private static BitSet dirtyBlocks(List<ByteRange> ranges, long size, int blockSize, boolean hasParent) {

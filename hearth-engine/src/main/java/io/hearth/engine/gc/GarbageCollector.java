@@ -68,6 +68,7 @@ public final class GarbageCollector {
                 RepositoryIndex index = RepositoryIndex.load(target, cacheDirectory, Set.of());
                 BlobReader reader = new BlobReader(target, new BlockCodec(Compression.NONE, 0))) {
             locks.removeStale();
+            target.removeAbandonedUploads(abandonedBefore(grace));
             if (!index.damaged().isEmpty()) {
                 throw HearthException.corrupt("gc refuses to run on a damaged index (" + index.damaged().getFirst()
                         + "): run 'hearth repo rebuild-index' first");
@@ -141,6 +142,20 @@ public final class GarbageCollector {
             }
             return new GcReport(0, 0, stillPending.size(), packs.size(), compacted);
         }
+    }
+
+    /** Half-written objects older than every running backup (and the grace period) belong to writers that died. */
+    private Instant abandonedBefore(Duration grace) throws IOException {
+        Instant threshold = clock.instant().minus(grace);
+        for (RepositoryLock lock : locks.liveLocks()) {
+            if (lock.kind() == RepositoryLock.LockKind.BACKUP) {
+                Instant started = lock.createdAt().minus(CLOCK_MARGIN);
+                if (started.isBefore(threshold)) {
+                    threshold = started;
+                }
+            }
+        }
+        return threshold;
     }
 
     private boolean noWriterOlderThan(Instant publishedAt) throws IOException {

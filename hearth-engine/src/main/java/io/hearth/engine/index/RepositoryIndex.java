@@ -87,6 +87,26 @@ public final class RepositoryIndex implements AutoCloseable {
         }
     }
 
+    /**
+     * Loads the index for verification: every index object is read from the target and checked, so
+     * damage on the target is reported even where a sound local copy is cached.
+     */
+    public static RepositoryIndex loadChecked(BackupTarget target, Path cacheDirectory) throws IOException {
+        RepositoryIndex index = load(target, cacheDirectory, Set.of());
+        for (String name : listNames(target)) {
+            try (InputStream in = target.get(PREFIX + name)) {
+                IndexFormat.check(ByteBuffer.wrap(in.readAllBytes()), PREFIX + name);
+            } catch (io.hearth.engine.HearthException e) {
+                if (!index.damaged.contains(e.getMessage())) {
+                    index.damaged.add(e.getMessage());
+                }
+            } catch (io.hearth.engine.target.ObjectNotFoundException e) {
+                // removed by a gc compaction meanwhile
+            }
+        }
+        return index;
+    }
+
     /** Names (without the prefix) of the index objects on the target. */
     public static List<String> listNames(BackupTarget target) throws IOException {
         try (Stream<ObjectInfo> listing = target.list(PREFIX)) {
@@ -132,6 +152,28 @@ public final class RepositoryIndex implements AutoCloseable {
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         runs.add(IndexRun.open(name, file));
         return name;
+    }
+
+    /**
+     * Loads the block-list pages of one backup through this index, verified, naming the backup when a
+     * page is missing, its pack is gone or truncated, or its data is damaged.
+     */
+    public io.hearth.engine.blocklist.BlockListReader.PageLoader pages(io.hearth.engine.pack.BlobReader reader, String backupId) {
+        return pageId -> {
+            PackEntry entry = find(pageId).orElseThrow(() -> io.hearth.engine.HearthException.corrupt("backup " + backupId
+                    + ": block list page " + pageId + " is not in the repository index; run 'hearth repo rebuild-index'"));
+            try {
+                return reader.read(entry);
+            } catch (io.hearth.engine.target.ObjectNotFoundException e) {
+                throw io.hearth.engine.HearthException.corrupt("backup " + backupId + ": block list page " + pageId + " lies in pack "
+                        + entry.pack() + ", which is missing");
+            } catch (java.io.EOFException e) {
+                throw io.hearth.engine.HearthException.corrupt("backup " + backupId + ": block list page " + pageId + " lies in pack "
+                        + entry.pack() + ", which is truncated");
+            } catch (io.hearth.engine.HearthException e) {
+                throw io.hearth.engine.HearthException.corrupt("backup " + backupId + ": " + e.getMessage());
+            }
+        };
     }
 
     public Optional<PackEntry> find(BlockId id) {

@@ -10,9 +10,7 @@ import io.hearth.engine.backup.BackupManifest;
 import io.hearth.engine.backup.BackupRequest;
 import io.hearth.engine.backup.BackupWriter;
 import io.hearth.engine.block.BlockCodec;
-import io.hearth.engine.block.BlockId;
 import io.hearth.engine.block.Compression;
-import io.hearth.engine.blocklist.BlockListReader;
 import io.hearth.engine.gc.GarbageCollector;
 import io.hearth.engine.gc.GcReport;
 import io.hearth.engine.gc.PendingDeletions;
@@ -20,7 +18,6 @@ import io.hearth.engine.index.IndexRebuilder;
 import io.hearth.engine.index.RepositoryIndex;
 import io.hearth.engine.lock.LockManager;
 import io.hearth.engine.pack.BlobReader;
-import io.hearth.engine.pack.PackEntry;
 import io.hearth.engine.restore.RestoreResult;
 import io.hearth.engine.restore.Restorer;
 import io.hearth.engine.target.BackupTarget;
@@ -143,10 +140,6 @@ final class DefaultRepository implements Repository {
         return RepositoryIndex.load(target, cacheDirectory, excluded);
     }
 
-    ObjectMapper json() {
-        return json;
-    }
-
     @Override
     public BackupManifest backup(BackupRequest request, ProgressListener progress) {
         checkBackupId(request.backupId());
@@ -167,28 +160,19 @@ final class DefaultRepository implements Repository {
     public RestoreResult restore(String backupId, Path targetPath, ProgressListener progress) {
         BackupManifest manifest = findBackup(checkBackupId(backupId))
                 .orElseThrow(() -> HearthException.notFound("backup " + backupId + " does not exist in this repository"));
+        if (java.nio.file.Files.isDirectory(targetPath)) {
+            throw HearthException.badInput("restore target " + targetPath + " is a directory; name a file or a block device");
+        }
+        Path parentDirectory = targetPath.toAbsolutePath().getParent();
+        if (parentDirectory != null && !java.nio.file.Files.isDirectory(parentDirectory)) {
+            throw HearthException.badInput("restore target " + targetPath + ": directory " + parentDirectory + " does not exist");
+        }
         try (RepositoryIndex index = loadIndex(Set.of());
                 BlobReader pages = new BlobReader(target, new BlockCodec(Compression.NONE, 0))) {
-            return new Restorer(target, index, pageLoader(index, pages, manifest), threads).restore(manifest, targetPath, progress);
+            return new Restorer(target, index, index.pages(pages, manifest.id()), threads).restore(manifest, targetPath, progress);
         } catch (IOException e) {
             throw unavailable("restore of backup " + backupId + " failed", e);
         }
-    }
-
-    /** Loads block list pages of one backup, naming the backup when a page is missing. */
-    static BlockListReader.PageLoader pageLoader(RepositoryIndex index, BlobReader reader, BackupManifest manifest) {
-        return pageId -> {
-            PackEntry entry = index.find(pageId).orElseThrow(() -> HearthException.corrupt("backup " + manifest.id()
-                    + ": block list page " + pageId + " is not in the repository index; run 'hearth repo rebuild-index'"));
-            try {
-                return reader.read(entry);
-            } catch (ObjectNotFoundException e) {
-                throw HearthException.corrupt("backup " + manifest.id() + ": block list page " + pageId + " lies in pack "
-                        + entry.pack() + ", which is missing");
-            } catch (HearthException e) {
-                throw HearthException.corrupt("backup " + manifest.id() + ": " + e.getMessage());
-            }
-        };
     }
 
     @Override
@@ -291,15 +275,7 @@ final class DefaultRepository implements Repository {
     }
 
     private Verifier verifier() {
-        return new Verifier(target, () -> loadIndex(Set.of()), this::listBackups, this::findBackup);
-    }
-
-    int threads() {
-        return threads;
-    }
-
-    static BlockId rootOf(BackupManifest manifest) {
-        return BlockId.fromHex(manifest.blockListRoot());
+        return new Verifier(target, () -> RepositoryIndex.loadChecked(target, cacheDirectory), this::listBackups, this::findBackup);
     }
 
     @Override

@@ -6,7 +6,7 @@ import io.hearth.engine.block.Compression;
  * What {@code repo init} chooses. The defaults were chosen by measurement (BENCHMARKS.md).
  */
 public record RepositorySettings(int blockSize, int packSize, Compression compression, int compressionLevel) {
-    public static final int DEFAULT_BLOCK_SIZE = 64 * 1024;
+    public static final int DEFAULT_BLOCK_SIZE = 32 * 1024;
     public static final int DEFAULT_PACK_SIZE = 16 * 1024 * 1024;
     public static final int DEFAULT_ZSTD_LEVEL = 1;
     public static final int DEFAULT_ZLIB_LEVEL = 6;

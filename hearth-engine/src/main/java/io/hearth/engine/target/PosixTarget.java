@@ -1,0 +1,207 @@
+package io.hearth.engine.target;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * A target in a local directory or a mounted share (NFS included).
+ *
+ * <p>Writes follow restic's local backend: a temporary file in the same directory, fsync, then
+ * an atomic hard link to the final name (which fails if the name exists, so two writers of one key
+ * cannot clobber each other, also on NFS), then fsync of the directory.
+ */
+public final class PosixTarget implements BackupTarget {
+    private static final String TEMP_PREFIX = ".tmp-";
+
+    private final Path root;
+    private final boolean durable;
+
+    /**
+     * @param root the directory holding the repository (created if absent)
+     * @param durable fsync files and directories before a write returns; off only in tests of speed
+     */
+    public PosixTarget(Path root, boolean durable) throws IOException {
+        this.root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
+        this.durable = durable;
+        Files.createDirectories(this.root);
+    }
+
+    public PosixTarget(Path root) throws IOException {
+        this(root, true);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    private Path resolve(String key) {
+        return root.resolve(ObjectKeys.check(key));
+    }
+
+    @Override
+    public boolean putIfAbsent(String key, ByteBuffer data) throws IOException {
+        Path file = resolve(key);
+        if (Files.exists(file)) {
+            return false;
+        }
+        Path directory = file.getParent();
+        Files.createDirectories(directory);
+        Path temp = directory.resolve(TEMP_PREFIX + UUID.randomUUID());
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer view = data.duplicate();
+                while (view.hasRemaining()) {
+                    channel.write(view);
+                }
+                if (durable) {
+                    channel.force(true);
+                }
+            }
+            try {
+                Files.createLink(file, temp);
+            } catch (FileAlreadyExistsException e) {
+                return false;
+            }
+            if (durable) {
+                syncDirectory(directory);
+            }
+            return true;
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static void syncDirectory(Path directory) throws IOException {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    @Override
+    public InputStream get(String key) throws IOException {
+        try {
+            return Files.newInputStream(resolve(key));
+        } catch (NoSuchFileException e) {
+            throw new ObjectNotFoundException(key);
+        }
+    }
+
+    @Override
+    public ByteBuffer getRange(String key, long offset, int length) throws IOException {
+        if (offset < 0 || length < 0) {
+            throw new IllegalArgumentException("negative offset or length");
+        }
+        try (FileChannel channel = FileChannel.open(resolve(key), StandardOpenOption.READ)) {
+            ByteBuffer buffer = ByteBuffer.allocate(length);
+            long position = offset;
+            while (buffer.hasRemaining()) {
+                int read = channel.read(buffer, position);
+                if (read < 0) {
+                    throw new EOFException("object " + key + " ends before byte " + (offset + length));
+                }
+                position += read;
+            }
+            return buffer.flip();
+        } catch (NoSuchFileException e) {
+            throw new ObjectNotFoundException(key);
+        }
+    }
+
+    @Override
+    public void readInto(String key, long offset, ByteBuffer destination) throws IOException {
+        try (FileChannel channel = FileChannel.open(resolve(key), StandardOpenOption.READ)) {
+            long position = offset;
+            while (destination.hasRemaining()) {
+                int read = channel.read(destination, position);
+                if (read < 0) {
+                    throw new EOFException("object " + key + " ends before its expected length");
+                }
+                position += read;
+            }
+        } catch (NoSuchFileException e) {
+            throw new ObjectNotFoundException(key);
+        }
+    }
+
+    @Override
+    public Optional<ObjectInfo> stat(String key) throws IOException {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(resolve(key), BasicFileAttributes.class);
+            return Optional.of(new ObjectInfo(key, attributes.size(), attributes.lastModifiedTime().toInstant()));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Stream<ObjectInfo> list(String prefix) throws IOException {
+        ObjectKeys.checkPrefix(prefix);
+        // Walk from the deepest directory the prefix names, then filter by the full prefix.
+        int slash = prefix.lastIndexOf('/');
+        Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash));
+        if (!Files.isDirectory(start)) {
+            return Stream.empty();
+        }
+        return Files.walk(start)
+                .filter(path -> !path.getFileName().toString().startsWith(TEMP_PREFIX))
+                .map(path -> {
+                    try {
+                        BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+                        if (!attributes.isRegularFile()) {
+                            return null;
+                        }
+                        String key = root.relativize(path).toString();
+                        return new ObjectInfo(key, attributes.size(), attributes.lastModifiedTime().toInstant());
+                    } catch (NoSuchFileException e) {
+                        return null;
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                })
+                .filter(info -> info != null && info.key().startsWith(prefix));
+    }
+
+    @Override
+    public int removeAbandonedUploads(java.time.Instant startedBefore) throws IOException {
+        int removed = 0;
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.filter(p -> p.getFileName().toString().startsWith(TEMP_PREFIX)).toList()) {
+                try {
+                    if (Files.getLastModifiedTime(path).toInstant().isBefore(startedBefore) && Files.deleteIfExists(path)) {
+                        removed++;
+                    }
+                } catch (NoSuchFileException e) {
+                    // its writer finished or removed it meanwhile
+                }
+            }
+        }
+        return removed;
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+        Files.deleteIfExists(resolve(key));
+    }
+
+    @Override
+    public TargetProperties properties() {
+        return new TargetProperties("file://" + root, 4);
+    }
+
+    @Override
+    public void close() {}
+}
