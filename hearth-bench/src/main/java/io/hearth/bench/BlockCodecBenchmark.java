@@ -29,7 +29,7 @@ public class BlockCodecBenchmark {
     @Param({"text", "random"})
     public String content;
 
-    @Param({"65536"})
+    @Param({"32768", "65536"})
     public int blockSize;
 
     private BlockCodec codec;

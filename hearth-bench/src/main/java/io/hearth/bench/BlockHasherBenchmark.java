@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class BlockHasherBenchmark {
-    @Param({"65536"})
+    @Param({"32768", "65536"})
     public int blockSize;
 
     private BlockHasher hasher;

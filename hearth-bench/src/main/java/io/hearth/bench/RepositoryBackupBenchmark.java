@@ -41,7 +41,8 @@ public class RepositoryBackupBenchmark {
     @Param({"256M"})
     public String imageSize;
 
-    @Param({"65536"})
+    /** The repository default (32 KiB) unless given with {@code -p blockSize=...}. */
+    @Param({"32768"})
     public int blockSize;
 
     private Path dir;

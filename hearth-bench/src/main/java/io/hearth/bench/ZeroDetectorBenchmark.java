@@ -24,7 +24,7 @@ public class ZeroDetectorBenchmark {
     @Param({"zero", "lastByte", "text"})
     public String content;
 
-    @Param({"65536"})
+    @Param({"32768", "65536"})
     public int blockSize;
 
     private ZeroDetector detector;
