@@ -47,6 +47,8 @@ public final class GarbageCollector {
     /** Lock times and target times may come from different clocks. */
     static final Duration CLOCK_MARGIN = Duration.ofSeconds(5);
     static final int COMPACTED_ENTRIES_PER_OBJECT = 262144;
+    /** Writing a lock object takes milliseconds; a temporary file this old is no lock being taken. */
+    static final Duration MIN_ABANDONED_AGE = Duration.ofSeconds(30);
     static final int MAX_RUNS_BEFORE_COMPACTION = 8;
 
     private final BackupTarget target;
@@ -65,13 +67,13 @@ public final class GarbageCollector {
 
     public GcReport run(Duration grace, Supplier<List<BackupManifest>> manifests) throws IOException {
         try (LockManager.Held lock = locks.lockForMaintenance();
-                RepositoryIndex index = RepositoryIndex.load(target, cacheDirectory, Set.of());
                 BlobReader reader = new BlobReader(target, new BlockCodec(Compression.NONE, 0))) {
             locks.removeStale();
-            target.removeAbandonedUploads(abandonedBefore(grace));
-            if (!index.damaged().isEmpty()) {
-                throw HearthException.corrupt("gc refuses to run on a damaged index (" + index.damaged().getFirst()
-                        + "): run 'hearth repo rebuild-index' first");
+            // A lock object is written before it is live, so temporary lock files get a minimum age; every
+            // other object is written by a writer whose lock is already live.
+            target.removeAbandonedUploads(LockManager.PREFIX, clock.instant().minus(MIN_ABANDONED_AGE));
+            for (String prefix : List.of("packs/", "index/", "backups/", PendingDeletion.PREFIX)) {
+                target.removeAbandonedUploads(prefix, abandonedBefore(grace));
             }
             List<PendingDeletions.Published> lists = pending.read();
             List<PendingDeletions.Published> finalizable = new ArrayList<>();
@@ -83,7 +85,37 @@ public final class GarbageCollector {
 
             Set<String> marked = new HashSet<>();
             Set<PackId> live = new HashSet<>();
-            mark(manifests.get(), marked, live, index, reader);
+            // Manifests first, then the index: a listed manifest's index objects were published before it.
+            List<BackupManifest> committed = manifests.get();
+            RepositoryIndex index = loadIndex();
+            try {
+                mark(committed, marked, live, index, reader);
+            } catch (HearthException | IOException e) {
+                index.close();
+                throw e;
+            }
+            try {
+                return sweep(grace, manifests, lists, finalizable, marked, live, index, reader);
+            } finally {
+                index.close();
+            }
+        }
+    }
+
+    private RepositoryIndex loadIndex() throws IOException {
+        RepositoryIndex index = RepositoryIndex.load(target, cacheDirectory, Set.of());
+        if (!index.damaged().isEmpty()) {
+            index.close();
+            throw HearthException.corrupt("gc refuses to run on a damaged index (" + index.damaged().getFirst()
+                    + "): run 'hearth repo rebuild-index' first");
+        }
+        return index;
+    }
+
+    private GcReport sweep(Duration grace, Supplier<List<BackupManifest>> manifests, List<PendingDeletions.Published> lists,
+            List<PendingDeletions.Published> finalizable, Set<String> marked, Set<PackId> live, RepositoryIndex index, BlobReader reader)
+            throws IOException {
+        {
 
             Map<PackId, ObjectInfo> packs = listPacks();
             Set<PackId> stillPending = new HashSet<>();
@@ -114,8 +146,12 @@ public final class GarbageCollector {
             long deleted = 0;
             long bytes = 0;
             if (!finalizing.isEmpty()) {
-                // Backups may have committed since the first mark; what they reference stays.
-                mark(manifests.get(), marked, live, index, reader);
+                // Backups may have committed since the first mark; what they reference stays. A fresh index
+                // (loaded after listing) knows their blocks.
+                List<BackupManifest> recent = manifests.get();
+                try (RepositoryIndex current = loadIndex()) {
+                    mark(recent, marked, live, current, reader);
+                }
                 Set<PackId> dropped = new HashSet<>();
                 for (PackId id : finalizing) {
                     if (live.contains(id)) {

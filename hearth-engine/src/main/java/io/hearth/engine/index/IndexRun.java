@@ -15,11 +15,11 @@ import java.util.function.Consumer;
  * One index object, kept as a local file and searched with positional reads.
  *
  * <p>Only a sparse fence (the first word of every {@value #FENCE_EVERY}th id) lives in memory, so
- * the memory an index costs is about 1/2000 of its size: the dedup index never lives wholly in
+ * the memory an index costs is about 1/500 of its size (8 bytes per 64 entries of 64 bytes): the dedup index never lives wholly in
  * the heap, whatever the repository holds.
  */
 public final class IndexRun implements AutoCloseable {
-    static final int FENCE_EVERY = 256;
+    static final int FENCE_EVERY = 64;
 
     private final String name;
     private final FileChannel channel;

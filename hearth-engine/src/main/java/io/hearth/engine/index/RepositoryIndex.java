@@ -63,9 +63,11 @@ public final class RepositoryIndex implements AutoCloseable {
         try {
             List<String> names = listNames(target);
             Set<String> wanted = new HashSet<>(names);
+            // Drop cached copies of objects gc has removed; never touch another process's temporary files.
             try (Stream<Path> cached = Files.list(cacheDirectory)) {
                 for (Path file : cached.toList()) {
-                    if (!wanted.contains(file.getFileName().toString())) {
+                    String name = file.getFileName().toString();
+                    if (!name.startsWith(".") && !wanted.contains(name)) {
                         Files.deleteIfExists(file);
                     }
                 }

@@ -37,6 +37,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Restorer {
     /** Largest single ranged read: big enough to stream, small enough to bound memory. */
     static final int MAX_RUN_BYTES = 8 << 20;
+    /** Adjacent blocks are written together, up to this many bytes per write. */
+    static final int MAX_WRITE_BYTES = 4 << 20;
 
     private final BackupTarget target;
     private final RepositoryIndex index;
@@ -68,7 +70,8 @@ public final class Restorer {
         ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("restore-", 0).daemon().factory());
         ThreadLocal<BlobReader> readers = ThreadLocal.withInitial(() -> new BlobReader(target, new BlockCodec(io.hearth.engine.block.Compression.NONE, 0)));
         List<BlobReader> allReaders = new ArrayList<>();
-        ThreadLocal<ByteBuffer> plainBuffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(manifest.blockSize()));
+        int coalesce = Math.max(MAX_WRITE_BYTES, manifest.blockSize());
+        ThreadLocal<ByteBuffer> plainBuffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(coalesce));
         int runCapacity = Math.max(MAX_RUN_BYTES, BlockCodec.maxCompressedLength(manifest.blockSize()));
         ThreadLocal<ByteBuffer> runBuffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(runCapacity));
         AtomicLong written = new AtomicLong();
@@ -144,7 +147,7 @@ public final class Restorer {
                     allReaders.add(reader);
                 }
             }
-            ByteBuffer plain = plainBuffers.get();
+            ByteBuffer pending = plainBuffers.get().clear();
             ByteBuffer stored;
             try {
                 stored = runBuffers.get().clear().limit(run.length());
@@ -155,21 +158,32 @@ public final class Restorer {
                 throw HearthException.corrupt("backup " + manifest.id() + ": cannot read the block at volume offset " + first.volumeOffset()
                         + " from pack " + run.pack() + ": " + e.getMessage());
             }
+            // Blocks that are adjacent in the volume are decoded side by side and written with one call.
+            long pendingOffset = -1;
             for (Blob blob : run.blobs()) {
+                int plainLength = blob.entry().plainLength();
+                boolean adjacent = pendingOffset >= 0 && pendingOffset + pending.position() == blob.volumeOffset();
+                if (pendingOffset >= 0 && (!adjacent || pending.remaining() < plainLength)) {
+                    flush(channel, pending, pendingOffset);
+                    pendingOffset = -1;
+                }
+                if (pendingOffset < 0) {
+                    pendingOffset = blob.volumeOffset();
+                }
                 ByteBuffer slice = stored.slice((int) (blob.entry().offset() - run.packOffset()), blob.entry().storedLength());
+                ByteBuffer block = pending.slice(pending.position(), plainLength);
                 try {
-                    reader.decodeAndVerify(blob.entry(), slice, plain);
+                    reader.decodeAndVerify(blob.entry(), slice, block);
                 } catch (HearthException e) {
                     throw HearthException.corrupt("backup " + manifest.id() + ": block at volume offset " + blob.volumeOffset()
                             + " is damaged (" + e.getMessage() + "); nothing wrong was written there");
                 }
-                try {
-                    writeFully(channel, plain, blob.volumeOffset());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                written.addAndGet(blob.entry().plainLength());
-                progress.progress(done.addAndGet(blob.entry().plainLength()), size);
+                pending.position(pending.position() + plainLength);
+                written.addAndGet(plainLength);
+                progress.progress(done.addAndGet(plainLength), size);
+            }
+            if (pendingOffset >= 0) {
+                flush(channel, pending, pendingOffset);
             }
         }, pool));
     }
@@ -190,6 +204,15 @@ public final class Restorer {
             }
             throw new IOException(cause);
         }
+    }
+
+    private static void flush(FileChannel channel, ByteBuffer pending, long offset) {
+        try {
+            writeFully(channel, pending.flip(), offset);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        pending.clear();
     }
 
     private static void writeFully(FileChannel channel, ByteBuffer data, long position) throws IOException {

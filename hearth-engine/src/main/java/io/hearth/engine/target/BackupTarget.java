@@ -68,12 +68,12 @@ public interface BackupTarget extends Closeable {
 
     /**
      * Removes what writers that died left half-written (temporary files, unfinished multipart
-     * uploads) and that was started before {@code startedBefore}; finished objects are never touched.
-     * Targets whose writes leave nothing behind do nothing.
+     * uploads) under {@code prefix} and started before {@code startedBefore}; finished objects are
+     * never touched. Targets whose writes leave nothing behind do nothing.
      *
      * @return how many leftovers were removed
      */
-    default int removeAbandonedUploads(java.time.Instant startedBefore) throws IOException {
+    default int removeAbandonedUploads(String prefix, java.time.Instant startedBefore) throws IOException {
         return 0;
     }
 

@@ -13,6 +13,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.FileVisitResult;
+import java.nio.file.SimpleFileVisitor;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -153,43 +157,72 @@ public final class PosixTarget implements BackupTarget {
         // Walk from the deepest directory the prefix names, then filter by the full prefix.
         int slash = prefix.lastIndexOf('/');
         Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash));
-        if (!Files.isDirectory(start)) {
-            return Stream.empty();
+        List<ObjectInfo> objects = new ArrayList<>();
+        for (Path path : walk(start)) {
+            if (path.getFileName().toString().startsWith(TEMP_PREFIX)) {
+                continue;
+            }
+            String key = root.relativize(path).toString();
+            if (!key.startsWith(prefix)) {
+                continue;
+            }
+            try {
+                BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+                objects.add(new ObjectInfo(key, attributes.size(), attributes.lastModifiedTime().toInstant()));
+            } catch (NoSuchFileException e) {
+                // deleted while listing
+            }
         }
-        return Files.walk(start)
-                .filter(path -> !path.getFileName().toString().startsWith(TEMP_PREFIX))
-                .map(path -> {
-                    try {
-                        BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
-                        if (!attributes.isRegularFile()) {
-                            return null;
-                        }
-                        String key = root.relativize(path).toString();
-                        return new ObjectInfo(key, attributes.size(), attributes.lastModifiedTime().toInstant());
-                    } catch (NoSuchFileException e) {
-                        return null;
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                })
-                .filter(info -> info != null && info.key().startsWith(prefix));
+        return objects.stream();
     }
 
     @Override
-    public int removeAbandonedUploads(java.time.Instant startedBefore) throws IOException {
+    public int removeAbandonedUploads(String prefix, java.time.Instant startedBefore) throws IOException {
+        ObjectKeys.checkPrefix(prefix);
+        Path start = prefix.isEmpty() ? root : root.resolve(prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix);
         int removed = 0;
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.filter(p -> p.getFileName().toString().startsWith(TEMP_PREFIX)).toList()) {
-                try {
-                    if (Files.getLastModifiedTime(path).toInstant().isBefore(startedBefore) && Files.deleteIfExists(path)) {
-                        removed++;
-                    }
-                } catch (NoSuchFileException e) {
-                    // its writer finished or removed it meanwhile
+        for (Path path : walk(start)) {
+            if (!path.getFileName().toString().startsWith(TEMP_PREFIX)) {
+                continue;
+            }
+            try {
+                if (Files.getLastModifiedTime(path).toInstant().isBefore(startedBefore) && Files.deleteIfExists(path)) {
+                    removed++;
                 }
+            } catch (NoSuchFileException e) {
+                // its writer finished or removed it meanwhile
             }
         }
         return removed;
+    }
+
+    /**
+     * Every regular file below {@code start}, tolerating files and directories that vanish while
+     * walking (writers rename their temporary files away all the time).
+     */
+    private static List<Path> walk(Path start) throws IOException {
+        List<Path> files = new ArrayList<>();
+        if (!Files.isDirectory(start)) {
+            return files;
+        }
+        Files.walkFileTree(start, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                if (attributes.isRegularFile()) {
+                    files.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+        });
+        return files;
     }
 
     @Override
