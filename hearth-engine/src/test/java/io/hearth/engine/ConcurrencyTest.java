@@ -66,7 +66,7 @@ class ConcurrencyTest {
 
         @Override
         public void readFully(ByteBuffer destination, long position) throws IOException {
-            if (position >= pauseAt) {
+            if (position + destination.remaining() > pauseAt) {
                 reachedPause.countDown();
                 try {
                     if (!release.await(60, TimeUnit.SECONDS)) {

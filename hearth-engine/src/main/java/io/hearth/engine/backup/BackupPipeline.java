@@ -43,12 +43,15 @@ import java.util.concurrent.atomic.AtomicLong;
 final class BackupPipeline {
     /** New index entries are published every this many, so the session's own map stays small. */
     static final int INDEX_FLUSH_ENTRIES = 65536;
+    static final int CHUNK_BYTES = 1 << 20;
 
     private final int blockSize;
     private final RepositoryIndex index;
     private final PackWriter packs;
     private final ExecutorService workers;
     private final int window;
+    /** Blocks read and processed together: about a megabyte per read and per task. */
+    private final int chunkBlocks;
     private final Compression compression;
     private final int compressionLevel;
     private final ThreadLocal<Worker> worker;
@@ -69,9 +72,11 @@ final class BackupPipeline {
         this.packs = packs;
         this.workers = workers;
         this.window = window;
+        this.chunkBlocks = Math.max(1, CHUNK_BYTES / blockSize);
         this.worker = ThreadLocal.withInitial(() -> {
             Worker created = new Worker(new BlockHasher(), new BlockCodec(compression, compressionLevel),
-                    new ZeroDetector(), ByteBuffer.allocateDirect(BlockCodec.maxCompressedLength(Math.max(blockSize, BlockListWriter.PAGE_BYTES))));
+                    new ZeroDetector(), ByteBuffer.allocateDirect(BlockCodec.maxCompressedLength(Math.max(blockSize, BlockListWriter.PAGE_BYTES))),
+                    ByteBuffer.allocateDirect(chunkBlocks * BlockCodec.maxCompressedLength(blockSize)));
             synchronized (allWorkers) {
                 allWorkers.add(created);
             }
@@ -89,7 +94,7 @@ final class BackupPipeline {
         }
     }
 
-    private record Worker(BlockHasher hasher, BlockCodec codec, ZeroDetector zeros, ByteBuffer scratch) {}
+    private record Worker(BlockHasher hasher, BlockCodec codec, ZeroDetector zeros, ByteBuffer scratch, ByteBuffer staging) {}
 
     record Result(BlockListRoot root, long bytesRead, long bytesNew, long blocksZero, long blocksNew, List<String> indexObjects) {}
 
@@ -103,39 +108,32 @@ final class BackupPipeline {
         long blockCount = (size + blockSize - 1) / blockSize;
         BlockingQueue<ByteBuffer> buffers = new ArrayBlockingQueue<>(window);
         for (int i = 0; i < window; i++) {
-            buffers.add(ByteBuffer.allocateDirect(blockSize));
+            buffers.add(ByteBuffer.allocateDirect(chunkBlocks * blockSize));
         }
-        BlockingQueue<Slot> results = new ArrayBlockingQueue<>(window);
+        BlockingQueue<Slot> results = new ArrayBlockingQueue<>(window + 2);
         Thread reader = Thread.ofPlatform().name("backup-reader").daemon().start(() -> {
             KnownIds known = new KnownIds(results);
+            ChunkBuilder chunk = new ChunkBuilder(source, size, buffers, results, known);
             try {
                 SparseScan holes = new SparseScan(source);
                 for (long i = 0; i < blockCount; i++) {
                     BlockId parentId = parent.isPresent() ? parent.get().next() : null;
                     if (dirty != null && !dirty.get(Math.toIntExact(i))) {
+                        chunk.submit();
                         known.add(parentId);
                         continue;
                     }
                     long position = i * blockSize;
                     int length = (int) Math.min(blockSize, size - position);
                     if (holes.isHole(position, length)) {
+                        chunk.submit();
                         blocksZero.incrementAndGet();
                         known.add(BlockId.ZERO);
                         continue;
                     }
-                    ByteBuffer buffer = buffers.take().clear().limit(length);
-                    source.readFully(buffer, position);
-                    buffer.flip();
-                    bytesRead.addAndGet(length);
-                    known.flush();
-                    results.put(new Pending(CompletableFuture.supplyAsync(() -> {
-                        try {
-                            return process(buffer, parentId);
-                        } finally {
-                            buffers.add(buffer);
-                        }
-                    }, workers)));
+                    chunk.add(i, parentId);
                 }
+                chunk.submit();
                 known.flush();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -155,8 +153,10 @@ final class BackupPipeline {
                 Slot slot = results.take();
                 switch (slot) {
                     case Pending pending -> {
-                        list.add(pending.future().get());
-                        done++;
+                        for (BlockId id : pending.future().get()) {
+                            list.add(id);
+                        }
+                        done += pending.blocks();
                     }
                     case Known batch -> {
                         for (int k = 0; k < batch.count(); k++) {
@@ -199,26 +199,104 @@ final class BackupPipeline {
         }
     }
 
-    private BlockId process(ByteBuffer data, BlockId parentId) {
-        Worker w = worker.get();
-        if (w.zeros().isAllZero(data)) {
-            blocksZero.incrementAndGet();
-            return BlockId.ZERO;
+    /**
+     * Gathers runs of consecutive blocks that must be read into chunks: one read and one task per
+     * chunk, so that system calls, hand-offs and wake-ups are paid per megabyte, not per block.
+     */
+    private final class ChunkBuilder {
+        private final BlockSource source;
+        private final long size;
+        private final BlockingQueue<ByteBuffer> buffers;
+        private final BlockingQueue<Slot> results;
+        private final KnownIds known;
+        private long first = -1;
+        private int count;
+        private BlockId[] parents = new BlockId[chunkBlocks];
+
+        ChunkBuilder(BlockSource source, long size, BlockingQueue<ByteBuffer> buffers, BlockingQueue<Slot> results, KnownIds known) {
+            this.source = source;
+            this.size = size;
+            this.buffers = buffers;
+            this.results = results;
+            this.known = known;
         }
-        BlockId id = w.hasher().hash(data);
-        if (id.equals(parentId) || isKnown(id)) {
-            return id;
+
+        void add(long block, BlockId parentId) throws IOException, InterruptedException {
+            if (count == 0) {
+                first = block;
+            }
+            parents[count++] = parentId;
+            if (count == chunkBlocks) {
+                submit();
+            }
         }
-        try {
-            Compression used = w.codec().compress(data, w.scratch());
-            packs.add(BlobType.DATA, id, used, data.remaining(), w.scratch());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+
+        void submit() throws IOException, InterruptedException {
+            if (count == 0) {
+                return;
+            }
+            long position = first * blockSize;
+            int length = (int) Math.min((long) count * blockSize, size - position);
+            ByteBuffer buffer = buffers.take().clear().limit(length);
+            source.readFully(buffer, position);
+            buffer.flip();
+            bytesRead.addAndGet(length);
+            known.flush();
+            BlockId[] chunkParents = parents;
+            int blocks = count;
+            results.put(new Pending(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return processChunk(buffer, chunkParents, blocks);
+                } finally {
+                    buffers.add(buffer);
+                }
+            }, workers), blocks));
+            parents = new BlockId[chunkBlocks];
+            count = 0;
         }
-        bytesNew.addAndGet(data.remaining());
-        blocksNew.incrementAndGet();
-        return id;
     }
+
+    /** Processes the blocks of one chunk; new blobs go to the pack writer in one batch. */
+    private BlockId[] processChunk(ByteBuffer chunk, BlockId[] parents, int blocks) {
+        Worker w = worker.get();
+        BlockId[] ids = new BlockId[blocks];
+        List<Staged> staged = new ArrayList<>();
+        ByteBuffer staging = w.staging().clear();
+        for (int k = 0; k < blocks; k++) {
+            int offset = k * blockSize;
+            ByteBuffer data = chunk.slice(offset, Math.min(blockSize, chunk.limit() - offset));
+            if (w.zeros().isAllZero(data)) {
+                blocksZero.incrementAndGet();
+                ids[k] = BlockId.ZERO;
+                continue;
+            }
+            BlockId id = w.hasher().hash(data);
+            ids[k] = id;
+            if (id.equals(parents[k]) || isKnown(id)) {
+                continue;
+            }
+            Compression used = w.codec().compress(data, w.scratch());
+            staged.add(new Staged(id, used, data.remaining(), staging.position(), w.scratch().remaining()));
+            staging.put(w.scratch());
+            bytesNew.addAndGet(data.remaining());
+            blocksNew.incrementAndGet();
+        }
+        if (!staged.isEmpty()) {
+            try {
+                synchronized (packs) {
+                    for (Staged blob : staged) {
+                        packs.add(BlobType.DATA, blob.id(), blob.compression(), blob.plainLength(),
+                                staging.slice(blob.offset(), blob.length()));
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return ids;
+    }
+
+    private record Staged(BlockId id, Compression compression, int plainLength, int offset, int length) {}
 
     /** True if the repository or this session already has the blob; otherwise claims it for the caller to store. */
     private boolean isKnown(BlockId id) {
@@ -253,7 +331,11 @@ final class BackupPipeline {
     /** What the assembler takes from the reader, in volume order: one block being processed, or a batch of ids known without work. */
     private sealed interface Slot permits Pending, Known {}
 
-    private record Pending(Future<BlockId> future) implements Slot {}
+    private record Pending(Future<BlockId[]> future, int blocks) implements Slot {
+        Pending(Future<BlockId[]> future) {
+            this(future, 0);
+        }
+    }
 
     private record Known(BlockId[] ids, int count) implements Slot {}
 

@@ -69,7 +69,7 @@ public final class BackupWriter {
                 BlobReader parentPages = new BlobReader(target, new BlockCodec(Compression.NONE, 0))) {
             ExecutorService workers = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("backup-worker-", 0).daemon().factory());
             BackupPipeline pipeline = new BackupPipeline(blockSize, config.compressionAlgorithm(), config.compressionLevel(), index, packs,
-                    workers, threads * 8);
+                    workers, threads * 4);
             BackupPipeline.Result result;
             try {
                 Optional<BlockListReader> parentList = parent.map(p -> new BlockListReader(p.blockList(), index.pages(parentPages, p.id())));
