@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "hearth 0.1.0",
         description = "Block storage with a first-class backup service.",
-        subcommands = {RepoCommand.class, ServeCommand.class, BackupCommand.class, VolumeCommand.class})
+        subcommands = {RepoCommand.class, TrainCommand.class, ServeCommand.class, BackupCommand.class, VolumeCommand.class})
 public final class HearthCommand {
 
     public static void main(String[] args) {
