@@ -1,10 +1,10 @@
 package io.hearth.cli.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hearth.cli.ProgressBar;
 import io.hearth.engine.ErrorCategory;
 import io.hearth.engine.HearthException;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,10 +34,10 @@ public final class BackupCommand {
         JsonNode done = api.await("/backups/" + id, b -> b == null || !b.at("/backup/status").asText().equals(working), WAIT, () -> {
             JsonNode p = api.getOrNull("/backups/" + id + "/progress");
             if (p != null) {
-                progress.update(p.at("/progress/bytes_done").asLong(), p.at("/progress/bytes_total").asLong());
+                progress.progress(p.at("/progress/bytes_done").asLong(), p.at("/progress/bytes_total").asLong());
             }
         });
-        progress.finish();
+        progress.close();
         if (done == null) {
             throw HearthException.notFound("backup " + id + " is gone");
         }
@@ -45,16 +45,6 @@ public final class BackupCommand {
             throw new HearthException(ErrorCategory.INTERNAL, "backup " + id + " failed: " + done.at("/backup/fail_reason").asText());
         }
         return done;
-    }
-
-    static void print(CommandSpec spec, ClientOptions options, JsonNode body, String key) {
-        PrintWriter out = spec.commandLine().getOut();
-        if (options.json()) {
-            out.println(ApiClient.pretty(body));
-            out.flush();
-        } else {
-            Tables.fields(out, body.get(key));
-        }
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Back up a volume and wait until the backup is available.")
@@ -93,7 +83,7 @@ public final class BackupCommand {
             backup.put("container", container);
             String id = api.post("/backups", Map.of("backup", backup)).at("/backup/id").asText();
             JsonNode result = noWait ? api.get("/backups/" + id) : awaitBackup(api, id, "creating", "backup", !options.json());
-            print(spec, options, result, "backup");
+            ClientOutput.fields(spec, options, result, "backup");
             return 0;
         }
     }
@@ -118,13 +108,7 @@ public final class BackupCommand {
             if (all) {
                 query.append("&all_tenants=1");
             }
-            JsonNode body = options.client().get(query.toString());
-            if (options.json()) {
-                spec.commandLine().getOut().println(ApiClient.pretty(body));
-                spec.commandLine().getOut().flush();
-            } else {
-                Tables.rows(spec.commandLine().getOut(), body.get("backups"), COLUMNS);
-            }
+            ClientOutput.rows(spec, options, options.client().get(query.toString()), "backups", COLUMNS);
             return 0;
         }
     }
@@ -140,7 +124,7 @@ public final class BackupCommand {
 
         @Override
         public Integer call() {
-            print(spec, options, options.client().get("/backups/" + id), "backup");
+            ClientOutput.fields(spec, options, options.client().get("/backups/" + id), "backup");
             return 0;
         }
     }
@@ -178,7 +162,7 @@ public final class BackupCommand {
                     throw new HearthException(ErrorCategory.INTERNAL, "restore of backup " + id + " to volume " + target + " failed: volume is " + status);
                 }
             }
-            print(spec, options, accepted, "restore");
+            ClientOutput.fields(spec, options, accepted, "restore");
             return 0;
         }
     }
@@ -256,7 +240,7 @@ public final class BackupCommand {
             }
             ApiClient api = options.client();
             String id = api.post("/backups/import_record", Map.of("backup-record", record)).at("/backup/id").asText();
-            print(spec, options, awaitBackup(api, id, "creating", "import", false), "backup");
+            ClientOutput.fields(spec, options, awaitBackup(api, id, "creating", "import", false), "backup");
             return 0;
         }
     }

@@ -3,8 +3,8 @@ package io.hearth.cli.volume;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hearth.cli.client.ApiClient;
 import io.hearth.cli.client.ClientOptions;
-import io.hearth.cli.client.ProgressBar;
-import io.hearth.cli.client.Tables;
+import io.hearth.cli.ProgressBar;
+import io.hearth.cli.client.ClientOutput;
 import io.hearth.engine.ErrorCategory;
 import io.hearth.engine.HearthException;
 import java.io.IOException;
@@ -51,12 +51,7 @@ public final class VolumeCommand {
             String id = api.post("/volumes", Map.of("volume", volume)).at("/volume/id").asText();
             JsonNode done = api.await("/volumes/" + id, v -> v != null && !v.at("/volume/status").asText().equals("creating"),
                     Duration.ofMinutes(10), () -> {});
-            if (options.json()) {
-                spec.commandLine().getOut().println(ApiClient.pretty(done));
-            } else {
-                Tables.fields(spec.commandLine().getOut(), done.get("volume"));
-            }
-            spec.commandLine().getOut().flush();
+            ClientOutput.fields(spec, options, done, "volume");
             return done.at("/volume/status").asText().equals("available") ? 0 : 1;
         }
     }
@@ -70,13 +65,8 @@ public final class VolumeCommand {
 
         @Override
         public Integer call() {
-            JsonNode body = options.client().get("/volumes/detail?sort=created_at:asc");
-            if (options.json()) {
-                spec.commandLine().getOut().println(ApiClient.pretty(body));
-                spec.commandLine().getOut().flush();
-            } else {
-                Tables.rows(spec.commandLine().getOut(), body.get("volumes"), List.of("id", "name", "status", "size", "created_at"));
-            }
+            ClientOutput.rows(spec, options, options.client().get("/volumes/detail?sort=created_at:asc"), "volumes",
+                    List.of("id", "name", "status", "size", "created_at"));
             return 0;
         }
     }
@@ -164,10 +154,10 @@ public final class VolumeCommand {
                     target.write(buffer, position + buffer.position());
                 }
             }
-            progress.update(position + n, length);
+            progress.progress(position + n, length);
         }
         target.force(false);
-        progress.finish();
+        progress.close();
     }
 
     private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {

@@ -72,8 +72,9 @@ public final class GarbageCollector {
             // A lock object is written before it is live, so temporary lock files get a minimum age; every
             // other object is written by a writer whose lock is already live.
             target.removeAbandonedUploads(LockManager.PREFIX, clock.instant().minus(MIN_ABANDONED_AGE));
+            Instant abandoned = abandonedBefore(grace);
             for (String prefix : List.of("packs/", "index/", "backups/", PendingDeletion.PREFIX)) {
-                target.removeAbandonedUploads(prefix, abandonedBefore(grace));
+                target.removeAbandonedUploads(prefix, abandoned);
             }
             List<PendingDeletions.Published> lists = pending.read();
             List<PendingDeletions.Published> finalizable = new ArrayList<>();

@@ -9,7 +9,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * One index object, kept as a local file and searched with positional reads.
@@ -183,19 +182,6 @@ public final class IndexRun implements AutoCloseable {
 
     public Cursor cursor() {
         return new Cursor();
-    }
-
-    /** Streams every entry in id order, reading the file in chunks. */
-    public void forEach(Consumer<PackEntry> action) throws IOException {
-        ByteBuffer chunk = ByteBuffer.allocate(FENCE_EVERY * IndexFormat.ENTRY_BYTES);
-        for (int start = 0; start < count; start += FENCE_EVERY) {
-            int entries = Math.min(FENCE_EVERY, count - start);
-            chunk.clear().limit(entries * IndexFormat.ENTRY_BYTES);
-            readFully(channel, chunk, entryPosition(start));
-            for (int i = 0; i < entries; i++) {
-                action.accept(IndexFormat.readEntry(chunk, i * IndexFormat.ENTRY_BYTES));
-            }
-        }
     }
 
     @Override

@@ -256,10 +256,6 @@ public final class RepositoryIndex implements AutoCloseable {
         runs.add(IndexRun.open(name, cachedCopy(name)));
     }
 
-    public Set<PackId> excludedPacks() {
-        return excludedPacks;
-    }
-
     @Override
     public void close() throws IOException {
         IOException failure = null;

@@ -66,19 +66,10 @@ public final class Restorer {
                 file.setLength(size);
             }
         }
-        int window = threads * 2;
-        ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("restore-", 0).daemon().factory());
-        ThreadLocal<BlobReader> readers = ThreadLocal.withInitial(() -> new BlobReader(target, new BlockCodec(io.hearth.engine.block.Compression.NONE, 0)));
-        List<BlobReader> allReaders = new ArrayList<>();
-        int coalesce = Math.max(MAX_WRITE_BYTES, manifest.blockSize());
-        ThreadLocal<ByteBuffer> plainBuffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(coalesce));
-        int runCapacity = Math.max(MAX_RUN_BYTES, BlockCodec.maxCompressedLength(manifest.blockSize()));
-        ThreadLocal<ByteBuffer> runBuffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(runCapacity));
-        AtomicLong written = new AtomicLong();
         AtomicLong zeroBlocks = new AtomicLong();
-        AtomicLong done = new AtomicLong();
-        BlockingQueue<CompletableFuture<Void>> inFlight = new ArrayBlockingQueue<>(window);
-        try (FileChannel channel = FileChannel.open(targetPath, StandardOpenOption.WRITE, StandardOpenOption.CREATE)) {
+        long written;
+        try (FileChannel channel = FileChannel.open(targetPath, StandardOpenOption.WRITE, StandardOpenOption.CREATE);
+                Session session = new Session(manifest, channel, progress)) {
             BlockListReader list = new BlockListReader(manifest.blockList(), pages);
             Run run = null;
             ByteBuffer zeros = regularFile ? null : ByteBuffer.allocateDirect(manifest.blockSize());
@@ -91,7 +82,7 @@ public final class Restorer {
                     if (zeros != null) {
                         writeFully(channel, zeros.clear().limit(length), offset);
                     }
-                    done.addAndGet(length);
+                    session.done.addAndGet(length);
                     continue;
                 }
                 PackEntry entry = index.find(id).orElseThrow(() -> missing(manifest, offset, id));
@@ -105,7 +96,7 @@ public final class Restorer {
                     run = new Run(run.pack(), run.packOffset(), run.length() + entry.storedLength(), run.blobs());
                 } else {
                     if (run != null) {
-                        submit(run, manifest, channel, pool, readers, allReaders, plainBuffers, runBuffers, written, done, inFlight, size, progress);
+                        session.submit(run);
                     }
                     List<Blob> blobs = new ArrayList<>();
                     blobs.add(new Blob(offset, entry));
@@ -113,20 +104,14 @@ public final class Restorer {
                 }
             }
             if (run != null) {
-                submit(run, manifest, channel, pool, readers, allReaders, plainBuffers, runBuffers, written, done, inFlight, size, progress);
+                session.submit(run);
             }
-            while (!inFlight.isEmpty()) {
-                join(inFlight.poll());
-            }
+            session.awaitAll();
             channel.force(false);
-        } finally {
-            pool.shutdownNow();
-            synchronized (allReaders) {
-                allReaders.forEach(BlobReader::close);
-            }
+            written = session.written.get();
         }
         progress.progress(size, size);
-        return new RestoreResult(size, written.get(), zeroBlocks.get(), (System.nanoTime() - started) / 1e9);
+        return new RestoreResult(size, written, zeroBlocks.get(), (System.nanoTime() - started) / 1e9);
     }
 
     private static HearthException missing(BackupManifest manifest, long offset, BlockId id) {
@@ -134,19 +119,48 @@ public final class Restorer {
                 + ") is not in the repository index; run 'hearth repo rebuild-index', then 'hearth repo verify'");
     }
 
-    private void submit(Run run, BackupManifest manifest, FileChannel channel, ExecutorService pool, ThreadLocal<BlobReader> readers,
-            List<BlobReader> allReaders, ThreadLocal<ByteBuffer> plainBuffers, ThreadLocal<ByteBuffer> runBuffers, AtomicLong written, AtomicLong done,
-            BlockingQueue<CompletableFuture<Void>> inFlight, long size, ProgressListener progress) throws IOException {
-        if (inFlight.remainingCapacity() == 0) {
-            join(inFlight.poll());
-        }
-        inFlight.add(CompletableFuture.runAsync(() -> {
-            BlobReader reader = readers.get();
+    /** One restore in progress: the target, the worker pool and its per-thread buffers, the runs in flight. */
+    private final class Session implements AutoCloseable {
+        private final BackupManifest manifest;
+        private final FileChannel channel;
+        private final long size;
+        private final ProgressListener progress;
+        private final ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("restore-", 0).daemon().factory());
+        private final List<BlobReader> allReaders = new ArrayList<>();
+        private final ThreadLocal<BlobReader> readers = ThreadLocal.withInitial(() -> {
+            BlobReader reader = new BlobReader(target, new BlockCodec(io.hearth.engine.block.Compression.NONE, 0));
             synchronized (allReaders) {
-                if (!allReaders.contains(reader)) {
-                    allReaders.add(reader);
-                }
+                allReaders.add(reader);
             }
+            return reader;
+        });
+        private final ThreadLocal<ByteBuffer> plainBuffers;
+        private final ThreadLocal<ByteBuffer> runBuffers;
+        private final AtomicLong written = new AtomicLong();
+        private final AtomicLong done = new AtomicLong();
+        private final BlockingQueue<CompletableFuture<Void>> inFlight = new ArrayBlockingQueue<>(threads * 2);
+
+        Session(BackupManifest manifest, FileChannel channel, ProgressListener progress) {
+            this.manifest = manifest;
+            this.channel = channel;
+            this.size = manifest.sourceSize();
+            this.progress = progress;
+            int coalesce = Math.max(MAX_WRITE_BYTES, manifest.blockSize());
+            this.plainBuffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(coalesce));
+            int runCapacity = Math.max(MAX_RUN_BYTES, BlockCodec.maxCompressedLength(manifest.blockSize()));
+            this.runBuffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(runCapacity));
+        }
+
+        /** Restores one run of blobs on the pool, waiting first if the window of runs in flight is full. */
+        void submit(Run run) throws IOException {
+            if (inFlight.remainingCapacity() == 0) {
+                join(inFlight.poll());
+            }
+            inFlight.add(CompletableFuture.runAsync(() -> restoreRun(run), pool));
+        }
+
+        private void restoreRun(Run run) {
+            BlobReader reader = readers.get();
             ByteBuffer pending = plainBuffers.get().clear();
             ByteBuffer stored;
             try {
@@ -185,7 +199,21 @@ public final class Restorer {
             if (pendingOffset >= 0) {
                 flush(channel, pending, pendingOffset);
             }
-        }, pool));
+        }
+
+        void awaitAll() throws IOException {
+            while (!inFlight.isEmpty()) {
+                join(inFlight.poll());
+            }
+        }
+
+        @Override
+        public void close() {
+            pool.shutdownNow();
+            synchronized (allReaders) {
+                allReaders.forEach(BlobReader::close);
+            }
+        }
     }
 
     private static void join(CompletableFuture<Void> future) throws IOException {
