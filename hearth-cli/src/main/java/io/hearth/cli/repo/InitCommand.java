@@ -49,9 +49,9 @@ final class InitCommand implements Callable<Integer> {
         }
         try (Repository repository = options.init(settings)) {
             RepositoryConfig config = repository.config();
-            Output.print(options.json, new Result(config.id(), options.repositoryPath().toString(), config.formatVersion(), config.blockSize(),
+            Output.print(options.json, new Result(config.id(), options.location().display(), config.formatVersion(), config.blockSize(),
                     config.packSize(), config.compression()),
-                    "created repository " + config.id() + " at " + options.repositoryPath() + " (blocks " + Sizes.format(config.blockSize())
+                    "created repository " + config.id() + " at " + options.location().display() + " (blocks " + Sizes.format(config.blockSize())
                             + ", packs " + Sizes.format(config.packSize()) + ", " + config.compression() + ")");
         }
         return 0;

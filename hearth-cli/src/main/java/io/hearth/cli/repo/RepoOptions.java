@@ -1,10 +1,13 @@
 package io.hearth.cli.repo;
 
+import io.hearth.engine.ErrorCategory;
 import io.hearth.engine.HearthException;
 import io.hearth.engine.repository.Repository;
 import io.hearth.engine.repository.RepositorySettings;
 import io.hearth.engine.target.BackupTarget;
-import io.hearth.engine.target.PosixTarget;
+import io.hearth.engine.target.BackupTargets;
+import io.hearth.engine.target.TargetLocation;
+import io.hearth.engine.target.TargetOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +15,8 @@ import picocli.CommandLine.Option;
 
 /** Options every {@code repo} command shares: where the repository is, where to cache, how to print. */
 public final class RepoOptions {
-    @Option(names = "--repo", required = true, paramLabel = "PATH", description = "The repository: a directory (or file:///path).")
+    @Option(names = "--repo", required = true, paramLabel = "URL", description = "The repository: a directory, file:///path, s3://bucket/prefix, swift://container/prefix, "
+            + "gs://bucket/prefix, nfs://host/export/path or rados://pool/prefix (the targets on the class path).")
     String repo;
 
     @Option(names = "--cache-dir", paramLabel = "DIR",
@@ -22,12 +26,9 @@ public final class RepoOptions {
     @Option(names = "--json", description = "Print one JSON object instead of text; no progress bar.")
     boolean json;
 
-    Path repositoryPath() {
-        String location = repo.startsWith("file://") ? repo.substring("file://".length()) : repo;
-        if (location.contains("://")) {
-            throw HearthException.badInput("repository '" + repo + "': only local directories (PATH or file:///PATH) are supported so far");
-        }
-        return Path.of(location);
+    /** The repository's location, checked; a plain path is a local directory. */
+    TargetLocation location() {
+        return TargetLocation.parse(repo);
     }
 
     Path cacheRoot() {
@@ -40,14 +41,16 @@ public final class RepoOptions {
     }
 
     BackupTarget target(boolean mustExist) {
-        Path path = repositoryPath();
-        if (mustExist && !Files.isDirectory(path)) {
-            throw HearthException.notFound("there is no repository at " + path + " (run 'hearth repo init --repo " + path + "' first)");
+        TargetLocation location = location();
+        if (mustExist && location.scheme().equals("file") && !Files.isDirectory(Path.of(location.path()))) {
+            throw HearthException.notFound("there is no repository at " + location.path() + " (run 'hearth repo init --repo "
+                    + location.path() + "' first)");
         }
         try {
-            return new PosixTarget(path);
+            // Credentials and endpoints come from environment variables named as cinder.conf's options, in upper case.
+            return BackupTargets.installed().open(location, TargetOptions.fromEnvironment(System.getenv()));
         } catch (IOException e) {
-            throw HearthException.badInput("cannot use " + path + " as a repository: " + e.getMessage());
+            throw new HearthException(ErrorCategory.UNAVAILABLE, "cannot open the repository at " + location + ": " + e.getMessage(), e);
         }
     }
 

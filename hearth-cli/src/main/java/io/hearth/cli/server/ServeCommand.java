@@ -26,7 +26,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (port != null) {
             settings = settings.withListenPort(port);
         }
-        HearthServer server = HearthServer.start(settings, c -> RepositoryBackupEngine.open(c.backupPosixPath(),
+        HearthServer server = HearthServer.start(settings, c -> RepositoryBackupEngine.open(c.backupTarget(),
                 c.backupCompressionAlgorithm(), c.statePath().resolve("cache")));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,6 +1,7 @@
 package io.hearth.service.backup;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.hearth.engine.ErrorCategory;
 import io.hearth.engine.HearthException;
 import io.hearth.engine.ProgressListener;
 import io.hearth.engine.backup.BackupManifest;
@@ -9,43 +10,53 @@ import io.hearth.engine.block.Compression;
 import io.hearth.engine.repository.Repository;
 import io.hearth.engine.repository.RepositorySettings;
 import io.hearth.engine.source.FileBlockSource;
-import io.hearth.engine.target.PosixTarget;
+import io.hearth.engine.target.BackupTargets;
+import io.hearth.engine.target.TargetLocation;
+import io.hearth.engine.target.TargetOptions;
+import io.hearth.service.config.BackupTargetConfig;
 import io.hearth.service.db.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** The backup engine on a posix repository ({@code backup_posix_path}); shared safely by several servers. */
+/** The backup engine on the repository that {@code backup_driver} names; shared safely by several servers. */
 public final class RepositoryBackupEngine implements BackupEngine {
-    public static final String SERVICE_NAME = "hearth.backup.drivers.posix";
-
-    private final Path root;
+    private final BackupTargets targets;
+    private final TargetLocation location;
+    private final TargetOptions options;
     private final Compression compression;
     private final Path cacheRoot;
     private Repository repository;
 
-    private RepositoryBackupEngine(Path root, Compression compression, Path cacheRoot) {
-        this.root = root;
+    private RepositoryBackupEngine(BackupTargets targets, TargetLocation location, TargetOptions options, Compression compression,
+            Path cacheRoot) {
+        this.targets = targets;
+        this.location = location;
+        this.options = options;
         this.compression = compression;
         this.cacheRoot = cacheRoot;
     }
 
     /**
      * The repository is opened (or created) on first use, so a server starts even while its backup target is away;
-     * operations then fail with the target's error on the record, and succeed once it is back.
+     * operations then fail with the target's error on the record, and succeed once it is back. A wrong driver name or
+     * a malformed location fails here, at start.
      */
-    public static RepositoryBackupEngine open(Path posixPath, String compression, Path cacheRoot) {
-        return new RepositoryBackupEngine(posixPath, Compression.fromName(compression), cacheRoot);
+    public static RepositoryBackupEngine open(BackupTargetConfig target, String compression, Path cacheRoot) {
+        BackupTargets targets = BackupTargets.installed();
+        return new RepositoryBackupEngine(targets, target.location(targets), target.options(), Compression.fromName(compression),
+                cacheRoot);
     }
 
     private synchronized Repository repository() {
         if (repository == null) {
             try {
-                repository = Repository.openOrInit(new PosixTarget(root, true), RepositorySettings.defaults().withCompression(compression),
-                        cacheRoot);
+                repository = Repository.openOrInit(targets.open(location, options),
+                        RepositorySettings.defaults().withCompression(compression), cacheRoot);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot open the backup repository at " + root, e);
+                throw new HearthException(ErrorCategory.UNAVAILABLE, "cannot open the backup repository at " + location.display()
+                        + ": " + e.getMessage(), e);
             }
         }
         return repository;
@@ -100,12 +111,17 @@ public final class RepositoryBackupEngine implements BackupEngine {
 
     @Override
     public String serviceName() {
-        return SERVICE_NAME;
+        // The name backup records carry; an import elsewhere checks it (cinder compares the driver the same way).
+        return "hearth.backup.drivers." + (location.scheme().equals("file") ? "posix" : location.scheme());
     }
 
     @Override
     public String container() {
-        return root.getFileName() == null ? root.toString() : root.getFileName().toString();
+        if (location.scheme().equals("file")) {
+            Path root = Path.of(location.path());
+            return root.getFileName() == null ? root.toString() : root.getFileName().toString();
+        }
+        return location.authority() + (location.path().isEmpty() ? "" : "/" + location.path());
     }
 
     @Override

@@ -1,11 +1,14 @@
 package io.hearth.service.config;
 
+import io.hearth.engine.target.TargetOptions;
 import io.hearth.service.error.ServiceException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The service's settings, read once at start. Option names are cinder.conf's where cinder has the option,
@@ -13,13 +16,14 @@ import java.util.Locale;
  *
  * @param host this process's host name in the services table (cinder's {@code host})
  * @param backupMaxOperations concurrent backup and restore data operations; 0 means unlimited
+ * @param backupTarget where backups go: cinder's {@code backup_driver} and the options of that driver
  */
 public record HearthConfig(
         Path statePath,
         String listenHost,
         int listenPort,
         String authStrategy,
-        Path backupPosixPath,
+        BackupTargetConfig backupTarget,
         String backupCompressionAlgorithm,
         int backupMaxOperations,
         String host,
@@ -42,6 +46,11 @@ public record HearthConfig(
         Path statePath = Path.of(ini.get("DEFAULT", "state_path").orElse("./hearth-data")).toAbsolutePath().normalize();
         Path posix = ini.get("DEFAULT", "backup_posix_path").map(Path::of)
                 .orElse(statePath.resolve("backup")).toAbsolutePath().normalize();
+        // Every [DEFAULT] option goes to the target, which reads its own (backup_s3_*, backup_swift_*, …).
+        Map<String, String> targetOptions = new HashMap<>(ini.section("DEFAULT"));
+        targetOptions.put("backup_posix_path", posix.toString());
+        BackupTargetConfig backupTarget = new BackupTargetConfig(
+                ini.get("DEFAULT", "backup_driver").orElse(BackupTargetConfig.DEFAULT_DRIVER), new TargetOptions(targetOptions));
         String auth = ini.get("DEFAULT", "auth_strategy").orElse("noauth").toLowerCase(Locale.ROOT);
         if (!auth.equals("noauth")) {
             throw ServiceException.badRequest("auth_strategy = " + auth + " is not supported yet; use noauth");
@@ -54,7 +63,7 @@ public record HearthConfig(
                 ini.get("DEFAULT", "osapi_volume_listen").orElse("127.0.0.1"),
                 integer(ini, "osapi_volume_listen_port", 8776, 0, 65535),
                 auth,
-                posix,
+                backupTarget,
                 ini.get("DEFAULT", "backup_compression_algorithm").orElse("zstd"),
                 integer(ini, "backup_max_operations", 15, 0, 10_000),
                 ini.get("DEFAULT", "host").orElseGet(HearthConfig::hostName),
@@ -95,7 +104,7 @@ public record HearthConfig(
     }
 
     public HearthConfig withListenPort(int port) {
-        return new HearthConfig(statePath, listenHost, port, authStrategy, backupPosixPath, backupCompressionAlgorithm,
+        return new HearthConfig(statePath, listenHost, port, authStrategy, backupTarget, backupCompressionAlgorithm,
                 backupMaxOperations, host, storageAvailabilityZone, quotaVolumes, quotaSnapshots, quotaGigabytes, quotaBackups,
                 quotaBackupGigabytes, maxLimit, serviceDownTime, reportInterval, databaseUrl);
     }

@@ -59,4 +59,9 @@ public final class IniFile {
     public Optional<String> get(String section, String key) {
         return Optional.ofNullable(sections.getOrDefault(section, Map.of()).get(key));
     }
+
+    /** Every option of a section, in file order; empty if the section is absent. */
+    public Map<String, String> section(String section) {
+        return Map.copyOf(sections.getOrDefault(section, Map.of()));
+    }
 }

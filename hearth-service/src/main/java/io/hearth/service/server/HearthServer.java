@@ -114,7 +114,7 @@ public final class HearthServer implements AutoCloseable {
         Api api = new Api(new NoAuthAuthenticator(), scope, backupApi, progress, volumeApi, attachmentApi, quotas, services, config);
         api.start();
         LOG.info("hearth listening on http://{}:{} (state {}, backups {})", config.listenHost(), api.port(), config.statePath(),
-                config.backupPosixPath());
+                config.backupTarget().driver());
         return new HearthServer(database, bus, engine, api, heartbeat);
     }
 

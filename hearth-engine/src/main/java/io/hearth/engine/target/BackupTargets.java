@@ -1,0 +1,58 @@
+package io.hearth.engine.target;
+
+import io.hearth.engine.HearthException;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The targets this process can open, found through {@link java.util.ServiceLoader}: one {@link TargetFactory} per
+ * URL scheme. Adding a target is adding a module to the class path; nothing here names one.
+ */
+public final class BackupTargets {
+    private final Map<String, TargetFactory> byScheme;
+
+    public BackupTargets(List<TargetFactory> factories) {
+        Map<String, TargetFactory> map = new TreeMap<>();
+        for (TargetFactory factory : factories) {
+            TargetFactory previous = map.put(factory.scheme(), factory);
+            if (previous != null) {
+                throw new IllegalStateException("two targets claim the scheme " + factory.scheme() + ": "
+                        + previous.getClass().getName() + " and " + factory.getClass().getName());
+            }
+        }
+        this.byScheme = Map.copyOf(map);
+    }
+
+    /** The targets on the class path. */
+    public static BackupTargets installed() {
+        return new BackupTargets(ServiceLoader.load(TargetFactory.class).stream().map(ServiceLoader.Provider::get).toList());
+    }
+
+    /** Opens the target a URL (or a local path) names. */
+    public BackupTarget open(String location, TargetOptions options) throws IOException {
+        return open(TargetLocation.parse(location), options);
+    }
+
+    public BackupTarget open(TargetLocation location, TargetOptions options) throws IOException {
+        TargetFactory factory = byScheme.get(location.scheme());
+        if (factory == null) {
+            throw HearthException.badInput("repository URL scheme '" + location.scheme() + "' is not supported; supported: "
+                    + String.join(", ", byScheme.keySet()));
+        }
+        return factory.open(location, options);
+    }
+
+    /** The location that cinder's {@code backup_driver} and that driver's own options name. */
+    public TargetLocation locationForDriver(String backupDriver, TargetOptions options) {
+        return byScheme.values().stream()
+                .filter(factory -> factory.cinderDrivers().contains(backupDriver) || factory.scheme().equals(backupDriver))
+                .findFirst()
+                .orElseThrow(() -> HearthException.badInput("backup_driver = " + backupDriver + " is not known; use one of "
+                        + byScheme.values().stream().map(f -> f.cinderDrivers().getFirst()).sorted().collect(Collectors.joining(", "))))
+                .locationFromOptions(options);
+    }
+}
