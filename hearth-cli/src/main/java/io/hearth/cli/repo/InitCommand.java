@@ -2,7 +2,9 @@ package io.hearth.cli.repo;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.hearth.cli.Sizes;
+import io.hearth.engine.HearthException;
 import io.hearth.engine.block.Compression;
+import io.hearth.engine.crypto.RepositorySecret;
 import io.hearth.engine.repository.Repository;
 import io.hearth.engine.repository.RepositoryConfig;
 import io.hearth.engine.repository.RepositorySettings;
@@ -28,9 +30,14 @@ final class InitCommand implements Callable<Integer> {
     @Option(names = "--compression-level", paramLabel = "N", description = "zstd or zlib level (default: zstd 1, zlib 6).")
     Integer level;
 
+    @Option(names = "--encrypt", description = "Encrypt the repository (AES-256-GCM, keyed block ids) under the passphrase in "
+            + "$HEARTH_REPO_PASSWORD or the key in --key-file.")
+    boolean encrypt;
+
     record Result(@JsonProperty("repository_id") String id, @JsonProperty("path") String path,
             @JsonProperty("format_version") int formatVersion, @JsonProperty("block_size") int blockSize,
-            @JsonProperty("pack_size") int packSize, @JsonProperty("compression") String compression) {}
+            @JsonProperty("pack_size") int packSize, @JsonProperty("compression") String compression,
+            @JsonProperty("encrypted") boolean encrypted) {}
 
     @Override
     public Integer call() {
@@ -47,12 +54,20 @@ final class InitCommand implements Callable<Integer> {
         if (packSize != null) {
             settings = settings.withPackSize(Math.toIntExact(Math.min(Integer.MAX_VALUE, Sizes.parse(packSize))));
         }
-        try (Repository repository = options.init(settings)) {
+        RepositorySecret secret = options.secret();
+        if (encrypt && secret instanceof RepositorySecret.None) {
+            throw HearthException.badInput("--encrypt needs a passphrase in HEARTH_REPO_PASSWORD or a key in --key-file");
+        }
+        if (!encrypt && options.keyFile != null) {
+            throw HearthException.badInput("--key-file without --encrypt: add --encrypt to make an encrypted repository");
+        }
+        try (Repository repository = options.init(settings, encrypt ? secret : new RepositorySecret.None())) {
             RepositoryConfig config = repository.config();
             Output.print(options.json, new Result(config.id(), options.location().display(), config.formatVersion(), config.blockSize(),
-                    config.packSize(), config.compression()),
+                    config.packSize(), config.compression(), config.isEncrypted()),
                     "created repository " + config.id() + " at " + options.location().display() + " (blocks " + Sizes.format(config.blockSize())
-                            + ", packs " + Sizes.format(config.packSize()) + ", " + config.compression() + ")");
+                            + ", packs " + Sizes.format(config.packSize()) + ", " + config.compression()
+                            + (config.isEncrypted() ? ", encrypted" : "") + ")");
         }
         return 0;
     }

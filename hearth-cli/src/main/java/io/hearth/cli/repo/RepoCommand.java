@@ -6,5 +6,5 @@ import picocli.CommandLine.Command;
 @Command(name = "repo", mixinStandardHelpOptions = true,
         description = "Work on a backup repository directly (no server needed).",
         subcommands = {InitCommand.class, BackupCommand.class, RestoreCommand.class, VerifyCommand.class, ListCommand.class,
-                DeleteCommand.class, GcCommand.class, RebuildIndexCommand.class})
+                DeleteCommand.class, GcCommand.class, RebuildIndexCommand.class, KeyCommand.class})
 public final class RepoCommand {}

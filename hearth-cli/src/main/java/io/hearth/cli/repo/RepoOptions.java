@@ -2,6 +2,7 @@ package io.hearth.cli.repo;
 
 import io.hearth.engine.ErrorCategory;
 import io.hearth.engine.HearthException;
+import io.hearth.engine.crypto.RepositorySecret;
 import io.hearth.engine.repository.Repository;
 import io.hearth.engine.repository.RepositorySettings;
 import io.hearth.engine.target.BackupTarget;
@@ -25,6 +26,19 @@ public final class RepoOptions {
 
     @Option(names = "--json", description = "Print one JSON object instead of text; no progress bar.")
     boolean json;
+
+    @Option(names = "--key-file", paramLabel = "FILE",
+            description = "Key of an encrypted repository: 32 bytes as 64 hex digits or base64 (else the passphrase in $HEARTH_REPO_PASSWORD).")
+    Path keyFile;
+
+    /** The key file if given, else the passphrase from the environment, else none. */
+    RepositorySecret secret() {
+        if (keyFile != null) {
+            return RepositorySecret.fromKeyFile(keyFile);
+        }
+        String passphrase = System.getenv("HEARTH_REPO_PASSWORD");
+        return passphrase == null || passphrase.isEmpty() ? new RepositorySecret.None() : new RepositorySecret.Passphrase(passphrase);
+    }
 
     /** The repository's location, checked; a plain path is a local directory. */
     TargetLocation location() {
@@ -55,10 +69,10 @@ public final class RepoOptions {
     }
 
     Repository open() {
-        return Repository.open(target(true), cacheRoot());
+        return Repository.open(target(true), cacheRoot(), secret());
     }
 
-    Repository init(RepositorySettings settings) {
-        return Repository.init(target(false), settings, cacheRoot());
+    Repository init(RepositorySettings settings, RepositorySecret secret) {
+        return Repository.init(target(false), settings, cacheRoot(), secret);
     }
 }

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Runs {@code hearth repo ...} against one repository and one index cache: in-process for ordinary
@@ -87,9 +86,33 @@ final class RepoCli {
         }
     }
 
+    /** Runs {@code hearth repo COMMAND ...} as a child JVM with extra environment variables, and waits for it. */
+    Result runWithEnvironment(java.util.Map<String, String> environment, String command, String... args) {
+        try {
+            Path out = java.nio.file.Files.createTempFile(cache.getParent(), "child-out", ".log");
+            Path err = java.nio.file.Files.createTempFile(cache.getParent(), "child-err", ".log");
+            List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
+                    "-cp", System.getProperty("java.class.path"), "io.hearth.cli.HearthCommand"));
+            line.addAll(List.of(arguments(command, args)));
+            ProcessBuilder builder = new ProcessBuilder(line).redirectOutput(out.toFile()).redirectError(err.toFile());
+            builder.environment().putAll(environment);
+            int exit = builder.start().waitFor();
+            return new Result(exit, java.nio.file.Files.readString(out), java.nio.file.Files.readString(err));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     String[] arguments(String command, String... args) {
-        return Stream.concat(Stream.of("repo", command, "--repo", repo.toString(), "--cache-dir", cache.toString(), "--json"),
-                Stream.of(args)).toArray(String[]::new);
+        List<String> line = new ArrayList<>(List.of("repo"));
+        line.addAll(List.of(command.split(" "))); // a command may be two words ("key list")
+        line.addAll(List.of("--repo", repo.toString(), "--cache-dir", cache.toString(), "--json"));
+        line.addAll(List.of(args));
+        return line.toArray(String[]::new);
     }
 
     // Shorthands for steps that must succeed.

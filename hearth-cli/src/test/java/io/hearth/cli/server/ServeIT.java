@@ -27,10 +27,12 @@ class ServeIT {
     @TempDir
     Path dir;
 
-    private Path config(String state, Path repository) throws IOException {
+    private Path config(String state, Path repository, String... more) throws IOException {
         Path config = dir.resolve(state + ".conf");
-        Files.write(config, List.of("[DEFAULT]", "state_path = " + dir.resolve(state), "backup_posix_path = " + repository,
-                "backup_max_operations = 2", "host = it-host"));
+        List<String> lines = new java.util.ArrayList<>(List.of("[DEFAULT]", "state_path = " + dir.resolve(state),
+                "backup_posix_path = " + repository, "backup_max_operations = 2", "host = it-host"));
+        lines.addAll(List.of(more));
+        Files.write(config, lines);
         return config;
     }
 
@@ -119,6 +121,35 @@ class ServeIT {
             hearth(server, "backup", "delete", incremental);
             hearth(server, "backup", "delete", full);
             assertThat(api.get("/backups").get("backups")).isEmpty();
+        }
+    }
+
+    @Test
+    void backupsAreEncryptedUnderTheConfiguredKeyAndAWrongKeyFailsTheBackupWithAReason() throws Exception {
+        Path repository = dir.resolve("encrypted-repo");
+        Path key = Files.writeString(dir.resolve("backup.key"), "00112233445566778899aabbccddeeff".repeat(2));
+        Path image = image("secret.img", 4);
+        try (ServerProcess server = ServerProcess.start(config("enc", repository, "backup_encryption_key_file = " + key),
+                dir.resolve("enc.log"))) {
+            String volume = id(hearth(server, "volume", "create", "--size", "1", "--json"), "/volume/id");
+            hearth(server, "volume", "write", volume, image.toString());
+            String backup = id(hearth(server, "backup", "create", volume, "--json"), "/backup/id");
+            String restored = id(hearth(server, "backup", "restore", backup, "--json"), "/restore/volume_id");
+            Path out = dir.resolve("enc-out.img");
+            hearth(server, "volume", "read", restored, out.toString());
+            assertSameContent(image, out);
+        }
+        assertThat(Files.readString(repository.resolve("config"))).contains("aes-256-gcm");
+
+        Path wrong = Files.writeString(dir.resolve("wrong.key"), "f".repeat(64));
+        try (ServerProcess server = ServerProcess.start(config("wrong", repository, "backup_encryption_key_file = " + wrong),
+                dir.resolve("wrong.log"))) {
+            ApiClient api = api(server);
+            String volume = id(hearth(server, "volume", "create", "--size", "1", "--json"), "/volume/id");
+            String backup = api.post("/backups", java.util.Map.of("backup", java.util.Map.of("volume_id", volume))).at("/backup/id").asText();
+            JsonNode failed = awaitStatus(api, "/backups/" + backup, "/backup/status", "error");
+            assertThat(failed.at("/backup/fail_reason").asText()).contains("no key of this repository opens");
+            awaitStatus(api, "/volumes/" + volume, "/volume/status", "available");
         }
     }
 

@@ -2,6 +2,7 @@ package io.hearth.engine.backup;
 
 import io.hearth.engine.HearthException;
 import io.hearth.engine.ProgressListener;
+import io.hearth.engine.block.BlobFormat;
 import io.hearth.engine.block.BlockCodec;
 import io.hearth.engine.block.BlockHasher;
 import io.hearth.engine.block.BlockId;
@@ -63,7 +64,7 @@ final class BackupPipeline {
     private final AtomicLong blocksZero = new AtomicLong();
     private final AtomicLong blocksNew = new AtomicLong();
 
-    BackupPipeline(int blockSize, Compression compression, int compressionLevel, RepositoryIndex index, PackWriter packs,
+    BackupPipeline(int blockSize, BlobFormat format, Compression compression, int compressionLevel, RepositoryIndex index, PackWriter packs,
             ExecutorService workers, int window) {
         this.blockSize = blockSize;
         this.compression = compression;
@@ -74,7 +75,7 @@ final class BackupPipeline {
         this.window = window;
         this.chunkBlocks = Math.max(1, CHUNK_BYTES / blockSize);
         this.worker = ThreadLocal.withInitial(() -> {
-            Worker created = new Worker(new BlockHasher(), new BlockCodec(compression, compressionLevel),
+            Worker created = new Worker(format.newHasher(), format.newCodec(compression, compressionLevel),
                     new ZeroDetector(), ByteBuffer.allocateDirect(BlockCodec.maxCompressedLength(Math.max(blockSize, BlockListWriter.PAGE_BYTES))),
                     ByteBuffer.allocateDirect(chunkBlocks * BlockCodec.maxCompressedLength(blockSize)));
             synchronized (allWorkers) {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hearth.engine.ErrorCategory;
 import io.hearth.engine.HearthException;
 import io.hearth.engine.ProgressListener;
-import io.hearth.engine.block.BlockCodec;
+import io.hearth.engine.block.BlobFormat;
 import io.hearth.engine.block.Compression;
 import io.hearth.engine.blocklist.BlockListReader;
 import io.hearth.engine.gc.PendingDeletions;
@@ -37,10 +37,12 @@ public final class BackupWriter {
     private final PendingDeletions pending;
     private final Path cacheDirectory;
     private final int threads;
+    private final BlobFormat format;
 
-    public BackupWriter(BackupTarget target, RepositoryConfig config, ObjectMapper json, LockManager locks, PendingDeletions pending,
-            Path cacheDirectory, int threads) {
+    public BackupWriter(BackupTarget target, RepositoryConfig config, BlobFormat format, ObjectMapper json, LockManager locks,
+            PendingDeletions pending, Path cacheDirectory, int threads) {
         this.target = target;
+        this.format = format;
         this.config = config;
         this.json = json;
         this.locks = locks;
@@ -66,9 +68,9 @@ public final class BackupWriter {
                 RepositoryIndex index = RepositoryIndex.load(target, cacheDirectory, pending.excludedPacks());
                 PackWriter packs = new PackWriter(target, config.packSize(), Math.max(blockSize, io.hearth.engine.blocklist.BlockListWriter.PAGE_BYTES),
                         target.properties().maxConnections());
-                BlobReader parentPages = new BlobReader(target, new BlockCodec(Compression.NONE, 0))) {
+                BlobReader parentPages = new BlobReader(target, format)) {
             ExecutorService workers = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("backup-worker-", 0).daemon().factory());
-            BackupPipeline pipeline = new BackupPipeline(blockSize, config.compressionAlgorithm(), config.compressionLevel(), index, packs,
+            BackupPipeline pipeline = new BackupPipeline(blockSize, format, config.compressionAlgorithm(), config.compressionLevel(), index, packs,
                     workers, threads * 4);
             BackupPipeline.Result result;
             try {
@@ -92,7 +94,7 @@ public final class BackupWriter {
                         labels.volumeId(), labels.snapshotId(), labels.projectId(), labels.name(), labels.description(), labels.metadata(),
                         size, blockSize, result.root().count(), result.root().root().hex(), result.root().depth(), labels.createdAt(),
                         Instant.now(), stats);
-                byte[] next = json.writeValueAsBytes(manifest);
+                byte[] next = format.sealObject(json.writeValueAsBytes(manifest));
                 if (next.length == bytes.length) {
                     break;
                 }

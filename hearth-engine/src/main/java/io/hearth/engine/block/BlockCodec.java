@@ -4,14 +4,16 @@ import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import io.hearth.engine.HearthException;
+import io.hearth.engine.crypto.BlobSealer;
 import java.nio.ByteBuffer;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 /**
- * Compresses and decompresses single blobs. Not thread-safe: each worker owns one, so that the
- * native contexts are reused instead of allocated per block.
+ * Turns a blob's plain data into its stored bytes and back: compression, then (in an encrypted repository) sealing.
+ * Not thread-safe: each worker owns one, so that the native contexts and the cipher are reused instead of allocated
+ * per block.
  */
 public final class BlockCodec implements AutoCloseable {
     private final Compression compression;
@@ -20,15 +22,31 @@ public final class BlockCodec implements AutoCloseable {
     private ZstdDecompressCtx zstdDecompress;
     private Deflater deflater;
     private Inflater inflater;
+    private final BlobSealer sealer;
+    private ByteBuffer unsealed;
 
+    /** A codec that does not encrypt (a repository without a key). */
     public BlockCodec(Compression compression, int level) {
-        this.compression = compression;
-        this.level = level;
+        this(compression, level, null);
     }
 
-    /** The largest output {@link #compress} can produce for {@code plainLength} bytes. */
+    /** @param sealer encrypts stored bytes; null for none */
+    public BlockCodec(Compression compression, int level, BlobSealer sealer) {
+        this.compression = compression;
+        this.level = level;
+        this.sealer = sealer;
+    }
+
+    /** The largest output {@link #compress} can produce for {@code plainLength} bytes (with room for sealing). */
     public static int maxCompressedLength(int plainLength) {
-        return (int) Math.max(Zstd.compressBound(plainLength), plainLength + (plainLength >> 3) + 64);
+        return (int) Math.max(Zstd.compressBound(plainLength), plainLength + (plainLength >> 3) + 64) + BlobSealer.OVERHEAD;
+    }
+
+    private ByteBuffer unsealed(int capacity) {
+        if (unsealed == null || unsealed.capacity() < capacity) {
+            unsealed = ByteBuffer.allocateDirect(capacity);
+        }
+        return unsealed;
     }
 
     /**
@@ -38,6 +56,16 @@ public final class BlockCodec implements AutoCloseable {
      * @return the compression actually used; {@code target} is flipped and holds the stored bytes
      */
     public Compression compress(ByteBuffer source, ByteBuffer target) {
+        if (sealer == null) {
+            return compressOnly(source, target);
+        }
+        ByteBuffer compressed = unsealed(maxCompressedLength(source.remaining()));
+        Compression used = compressOnly(source, compressed);
+        sealer.seal(compressed, target);
+        return used;
+    }
+
+    private Compression compressOnly(ByteBuffer source, ByteBuffer target) {
         target.clear();
         int plainLength = source.remaining();
         int written = switch (compression) {
@@ -97,6 +125,11 @@ public final class BlockCodec implements AutoCloseable {
      * The result is flipped.
      */
     public void decompress(Compression storedAs, ByteBuffer stored, ByteBuffer target, int plainLength) {
+        if (sealer != null) {
+            ByteBuffer opened = unsealed(stored.remaining());
+            sealer.open(stored, opened, "a blob");
+            stored = opened;
+        }
         target.clear();
         switch (storedAs) {
             case NONE -> {

@@ -1,28 +1,55 @@
 package io.hearth.engine.block;
 
 import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import javax.crypto.Mac;
+import javax.crypto.SecretKey;
 
-/** Names blobs by the SHA-256 of their plain data. Not thread-safe: one per worker. */
+/**
+ * Names blobs: the SHA-256 of their plain data, or in an encrypted repository its HMAC-SHA256 under the repository's
+ * id key, so that ids reveal nothing about content. Not thread-safe: one per worker.
+ */
 public final class BlockHasher {
     private final MessageDigest digest;
+    private final Mac mac;
     private final byte[] out = new byte[BlockId.BYTES];
 
-    public BlockHasher() {
+    private BlockHasher(MessageDigest digest, Mac mac) {
+        this.digest = digest;
+        this.mac = mac;
+    }
+
+    public static BlockHasher sha256() {
         try {
-            digest = MessageDigest.getInstance("SHA-256");
+            return new BlockHasher(MessageDigest.getInstance("SHA-256"), null);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
         }
     }
 
+    public static BlockHasher hmacSha256(SecretKey key) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return new BlockHasher(null, mac);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is missing from this Java runtime", e);
+        }
+    }
+
     /** Hashes {@code data} from its position to its limit, leaving the position unchanged. */
     public BlockId hash(ByteBuffer data) {
-        digest.update(data.duplicate());
         try {
-            digest.digest(out, 0, out.length);
-        } catch (java.security.DigestException e) {
+            if (mac != null) {
+                mac.update(data.duplicate());
+                mac.doFinal(out, 0);
+            } else {
+                digest.update(data.duplicate());
+                digest.digest(out, 0, out.length);
+            }
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
         return BlockId.fromBytes(out);

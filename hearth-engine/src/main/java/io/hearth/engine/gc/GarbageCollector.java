@@ -3,7 +3,7 @@ package io.hearth.engine.gc;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hearth.engine.HearthException;
 import io.hearth.engine.backup.BackupManifest;
-import io.hearth.engine.block.BlockCodec;
+import io.hearth.engine.block.BlobFormat;
 import io.hearth.engine.block.BlockId;
 import io.hearth.engine.block.Compression;
 import io.hearth.engine.blocklist.BlockListReader;
@@ -53,12 +53,14 @@ public final class GarbageCollector {
 
     private final BackupTarget target;
     private final LockManager locks;
+    private final BlobFormat format;
     private final PendingDeletions pending;
     private final Path cacheDirectory;
     private final Clock clock;
 
-    public GarbageCollector(BackupTarget target, ObjectMapper json, LockManager locks, PendingDeletions pending, Path cacheDirectory, Clock clock) {
+    public GarbageCollector(BackupTarget target, BlobFormat format, ObjectMapper json, LockManager locks, PendingDeletions pending, Path cacheDirectory, Clock clock) {
         this.target = target;
+        this.format = format;
         this.locks = locks;
         this.pending = pending;
         this.cacheDirectory = cacheDirectory;
@@ -67,7 +69,7 @@ public final class GarbageCollector {
 
     public GcReport run(Duration grace, Supplier<List<BackupManifest>> manifests) throws IOException {
         try (LockManager.Held lock = locks.lockForMaintenance();
-                BlobReader reader = new BlobReader(target, new BlockCodec(Compression.NONE, 0))) {
+                BlobReader reader = new BlobReader(target, format)) {
             locks.removeStale();
             // A lock object is written before it is live, so temporary lock files get a minimum age; every
             // other object is written by a writer whose lock is already live.

@@ -1,6 +1,7 @@
 package io.hearth.engine.pack;
 
 import io.hearth.engine.HearthException;
+import io.hearth.engine.block.BlobFormat;
 import io.hearth.engine.block.BlockCodec;
 import io.hearth.engine.block.BlockHasher;
 import io.hearth.engine.block.BlockId;
@@ -14,12 +15,13 @@ import java.nio.ByteBuffer;
  */
 public final class BlobReader implements AutoCloseable {
     private final BackupTarget target;
-    private final BlockHasher hasher = new BlockHasher();
+    private final BlockHasher hasher;
     private final BlockCodec codec;
 
-    public BlobReader(BackupTarget target, BlockCodec codec) {
+    public BlobReader(BackupTarget target, BlobFormat format) {
         this.target = target;
-        this.codec = codec;
+        this.hasher = format.newHasher();
+        this.codec = format.newDecoder();
     }
 
     /** Fetches, decompresses and verifies the blob; returns a new heap buffer with its plain data. */
@@ -36,7 +38,12 @@ public final class BlobReader implements AutoCloseable {
      * @throws HearthException CORRUPT if the data does not decompress or does not match its id
      */
     public void decodeAndVerify(PackEntry entry, ByteBuffer stored, ByteBuffer plain) {
-        codec.decompress(entry.compression(), stored, plain, entry.plainLength());
+        try {
+            codec.decompress(entry.compression(), stored, plain, entry.plainLength());
+        } catch (HearthException e) {
+            throw HearthException.corrupt("blob " + entry.id() + " in pack " + entry.pack() + " at offset " + entry.offset()
+                    + " is damaged: " + e.getMessage());
+        }
         BlockId actual = hasher.hash(plain);
         if (!actual.equals(entry.id())) {
             throw HearthException.corrupt("blob " + entry.id() + " in pack " + entry.pack() + " at offset " + entry.offset()

@@ -9,8 +9,11 @@ import io.hearth.engine.ProgressListener;
 import io.hearth.engine.backup.BackupManifest;
 import io.hearth.engine.backup.BackupRequest;
 import io.hearth.engine.backup.BackupWriter;
-import io.hearth.engine.block.BlockCodec;
-import io.hearth.engine.block.Compression;
+import io.hearth.engine.block.BlobFormat;
+import io.hearth.engine.crypto.KeyInfo;
+import io.hearth.engine.crypto.KeyVault;
+import io.hearth.engine.crypto.RepositoryKey;
+import io.hearth.engine.crypto.RepositorySecret;
 import io.hearth.engine.gc.GarbageCollector;
 import io.hearth.engine.gc.GcReport;
 import io.hearth.engine.gc.PendingDeletions;
@@ -30,6 +33,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,32 +59,52 @@ final class DefaultRepository implements Repository {
     private final LockManager locks;
     private final PendingDeletions pending;
     private final int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private final BlobFormat format;
+    /** The unwrapped key of an encrypted repository, for adding key files; null for a plain one. */
+    private final RepositoryKey key;
+    private final SecureRandom random;
 
-    private DefaultRepository(BackupTarget target, RepositoryConfig config, Path cacheRoot) {
+    private DefaultRepository(BackupTarget target, RepositoryConfig config, Path cacheRoot, RepositoryKey key, SecureRandom random) {
         this.target = target;
         this.config = config;
+        this.key = key;
+        this.random = random;
+        this.format = key == null ? BlobFormat.plain() : BlobFormat.encrypted(key, random);
         this.cacheDirectory = cacheRoot.resolve(config.id()).resolve("index");
         this.locks = new LockManager(target, json, Clock.systemUTC(), Duration.ofMinutes(1), Duration.ofMinutes(5));
         this.pending = new PendingDeletions(target, json);
     }
 
-    static Repository init(BackupTarget target, RepositorySettings settings, Path cacheRoot) {
+    static Repository init(BackupTarget target, RepositorySettings settings, Path cacheRoot, RepositorySecret secret) {
         requireNonNull(target, "target is null");
         requireNonNull(settings, "settings is null");
+        requireNonNull(secret, "secret is null");
         ObjectMapper json = RepositoryJson.mapper();
+        boolean encrypted = !(secret instanceof RepositorySecret.None);
         RepositoryConfig config = new RepositoryConfig(FormatVersion.CURRENT, UUID.randomUUID().toString(), settings.blockSize(),
-                settings.packSize(), "sha256", settings.compression().configName(), settings.compressionLevel(), Instant.now());
+                settings.packSize(), encrypted ? RepositoryConfig.HMAC_SHA256 : RepositoryConfig.SHA256, settings.compression().configName(),
+                settings.compressionLevel(), Instant.now(), encrypted ? RepositoryConfig.AES_256_GCM : null);
+        SecureRandom random = new SecureRandom();
+        RepositoryKey key = encrypted ? RepositoryKey.generate(random) : null;
+        String keyId = null;
         try {
+            if (encrypted) {
+                // The key file first: the config is the commit point, and an encrypted repository without a key is lost.
+                keyId = new KeyVault(target, json, config.id(), random).add(key, secret);
+            }
             if (!target.putIfAbsent(CONFIG_KEY, ByteBuffer.wrap(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(config)))) {
+                if (keyId != null) {
+                    target.delete("keys/" + keyId + ".json");
+                }
                 throw new HearthException(ErrorCategory.CONFLICT, "a repository already exists at " + target.properties().location());
             }
         } catch (IOException e) {
             throw unavailable("cannot create the repository at " + target.properties().location(), e);
         }
-        return new DefaultRepository(target, config, cacheRoot);
+        return new DefaultRepository(target, config, cacheRoot, key, random);
     }
 
-    static Repository open(BackupTarget target, Path cacheRoot) {
+    static Repository open(BackupTarget target, Path cacheRoot, RepositorySecret secret) {
         requireNonNull(target, "target is null");
         ObjectMapper json = RepositoryJson.mapper();
         RepositoryConfig config;
@@ -94,21 +118,30 @@ final class DefaultRepository implements Repository {
             throw unavailable("cannot read the repository at " + target.properties().location(), e);
         }
         config.validate();
-        return new DefaultRepository(target, config, cacheRoot);
+        SecureRandom random = new SecureRandom();
+        RepositoryKey key = null;
+        if (config.isEncrypted()) {
+            try {
+                key = new KeyVault(target, json, config.id(), random).unlock(secret);
+            } catch (IOException e) {
+                throw unavailable("cannot read the keys of the repository at " + target.properties().location(), e);
+            }
+        }
+        return new DefaultRepository(target, config, cacheRoot, key, random);
     }
 
-    static Repository openOrInit(BackupTarget target, RepositorySettings settings, Path cacheRoot) {
+    static Repository openOrInit(BackupTarget target, RepositorySettings settings, Path cacheRoot, RepositorySecret secret) {
         try {
-            return open(target, cacheRoot);
+            return open(target, cacheRoot, secret);
         } catch (HearthException e) {
             if (e.category() != ErrorCategory.NOT_FOUND) {
                 throw e;
             }
             try {
-                return init(target, settings, cacheRoot);
+                return init(target, settings, cacheRoot, secret);
             } catch (HearthException raced) {
                 if (raced.category() == ErrorCategory.CONFLICT) {
-                    return open(target, cacheRoot);
+                    return open(target, cacheRoot, secret);
                 }
                 throw raced;
             }
@@ -148,7 +181,7 @@ final class DefaultRepository implements Repository {
         if (findBackup(request.backupId()).isPresent()) {
             throw new HearthException(ErrorCategory.CONFLICT, "backup " + request.backupId() + " already exists in this repository");
         }
-        BackupWriter writer = new BackupWriter(target, config, json, locks, pending, cacheDirectory, threads);
+        BackupWriter writer = new BackupWriter(target, config, format, json, locks, pending, cacheDirectory, threads);
         try {
             return writer.write(request, parent, progress);
         } catch (IOException e) {
@@ -168,8 +201,8 @@ final class DefaultRepository implements Repository {
             throw HearthException.badInput("restore target " + targetPath + ": directory " + parentDirectory + " does not exist");
         }
         try (RepositoryIndex index = loadIndex(Set.of());
-                BlobReader pages = new BlobReader(target, new BlockCodec(Compression.NONE, 0))) {
-            return new Restorer(target, index, index.pages(pages, manifest.id()), threads).restore(manifest, targetPath, progress);
+                BlobReader pages = new BlobReader(target, format)) {
+            return new Restorer(target, format, index, index.pages(pages, manifest.id()), threads).restore(manifest, targetPath, progress);
         } catch (IOException e) {
             throw unavailable("restore of backup " + backupId + " failed", e);
         }
@@ -196,7 +229,8 @@ final class DefaultRepository implements Repository {
     public Optional<BackupManifest> findBackup(String backupId) {
         checkBackupId(backupId);
         try (InputStream in = target.get(BackupManifest.key(backupId))) {
-            return Optional.of(json.readValue(in, BackupManifest.class));
+            return Optional.of(json.readValue(format.openObject(in.readAllBytes(), "the manifest of backup " + backupId),
+                    BackupManifest.class));
         } catch (ObjectNotFoundException e) {
             return Optional.empty();
         } catch (com.fasterxml.jackson.core.JacksonException e) {
@@ -243,7 +277,7 @@ final class DefaultRepository implements Repository {
                     + (report.problems().size() > 1 ? " (and " + (report.problems().size() - 1) + " more problems)" : ""));
         }
         try {
-            target.putIfAbsent(BackupManifest.key(manifest.id()), ByteBuffer.wrap(json.writeValueAsBytes(manifest)));
+            target.putIfAbsent(BackupManifest.key(manifest.id()), ByteBuffer.wrap(format.sealObject(json.writeValueAsBytes(manifest))));
         } catch (IOException e) {
             throw unavailable("cannot write the manifest of backup " + manifest.id(), e);
         }
@@ -259,7 +293,7 @@ final class DefaultRepository implements Repository {
     @Override
     public GcReport gc(Duration grace) {
         try {
-            return new GarbageCollector(target, json, locks, pending, cacheDirectory, Clock.systemUTC()).run(grace, this::listBackups);
+            return new GarbageCollector(target, format, json, locks, pending, cacheDirectory, Clock.systemUTC()).run(grace, this::listBackups);
         } catch (IOException e) {
             throw unavailable("gc failed", e);
         }
@@ -275,7 +309,55 @@ final class DefaultRepository implements Repository {
     }
 
     private Verifier verifier() {
-        return new Verifier(target, () -> RepositoryIndex.loadChecked(target, cacheDirectory), this::listBackups, this::findBackup);
+        return new Verifier(target, format, () -> RepositoryIndex.loadChecked(target, cacheDirectory), this::listBackups, this::findBackup);
+    }
+
+    @Override
+    public List<KeyInfo> listKeys() {
+        if (key == null) {
+            return List.of();
+        }
+        try {
+            return vault().list();
+        } catch (IOException e) {
+            throw unavailable("cannot list the repository's keys", e);
+        }
+    }
+
+    @Override
+    public String addKey(RepositorySecret secret) {
+        requireEncrypted();
+        if (secret instanceof RepositorySecret.None) {
+            throw HearthException.badInput("give the new key's passphrase or key file");
+        }
+        try {
+            return vault().add(key, secret);
+        } catch (IOException e) {
+            throw unavailable("cannot add a key", e);
+        }
+    }
+
+    @Override
+    public void removeKey(String keyId) {
+        requireEncrypted();
+        if (keyId == null || !keyId.matches("[0-9a-f]{16}")) {
+            throw HearthException.badInput("invalid key id '" + keyId + "': 16 hex digits, as 'hearth repo key list' shows");
+        }
+        try {
+            vault().remove(keyId);
+        } catch (IOException e) {
+            throw unavailable("cannot remove key " + keyId, e);
+        }
+    }
+
+    private void requireEncrypted() {
+        if (key == null) {
+            throw HearthException.badInput("this repository is not encrypted: it has no keys");
+        }
+    }
+
+    private KeyVault vault() {
+        return new KeyVault(target, json, config.id(), random);
     }
 
     @Override

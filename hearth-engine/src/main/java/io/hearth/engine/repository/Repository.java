@@ -1,5 +1,7 @@
 package io.hearth.engine.repository;
 
+import io.hearth.engine.crypto.KeyInfo;
+import io.hearth.engine.crypto.RepositorySecret;
 import io.hearth.engine.ProgressListener;
 import io.hearth.engine.backup.BackupManifest;
 import io.hearth.engine.backup.BackupRequest;
@@ -27,17 +29,34 @@ public interface Repository extends AutoCloseable {
 
     /** Creates a repository on an empty target. Fails with CONFLICT if the target already holds one. */
     static Repository init(BackupTarget target, RepositorySettings settings, Path cacheRoot) {
-        return DefaultRepository.init(target, settings, cacheRoot);
+        return init(target, settings, cacheRoot, new RepositorySecret.None());
+    }
+
+    /**
+     * Creates a repository, encrypted unless {@code secret} is {@link RepositorySecret.None}: a new random repository
+     * key, wrapped by the passphrase or key file, seals every blob and manifest.
+     */
+    static Repository init(BackupTarget target, RepositorySettings settings, Path cacheRoot, RepositorySecret secret) {
+        return DefaultRepository.init(target, settings, cacheRoot, secret);
     }
 
     /** Opens the repository on the target. Fails with NOT_FOUND if there is none, BAD_INPUT for an unknown format version. */
     static Repository open(BackupTarget target, Path cacheRoot) {
-        return DefaultRepository.open(target, cacheRoot);
+        return open(target, cacheRoot, new RepositorySecret.None());
+    }
+
+    /** Opens a repository; an encrypted one needs the secret of one of its keys (BAD_INPUT otherwise). */
+    static Repository open(BackupTarget target, Path cacheRoot, RepositorySecret secret) {
+        return DefaultRepository.open(target, cacheRoot, secret);
     }
 
     /** Opens the repository, creating it with {@code settings} if the target holds none yet. */
     static Repository openOrInit(BackupTarget target, RepositorySettings settings, Path cacheRoot) {
-        return DefaultRepository.openOrInit(target, settings, cacheRoot);
+        return openOrInit(target, settings, cacheRoot, new RepositorySecret.None());
+    }
+
+    static Repository openOrInit(BackupTarget target, RepositorySettings settings, Path cacheRoot, RepositorySecret secret) {
+        return DefaultRepository.openOrInit(target, settings, cacheRoot, secret);
     }
 
     RepositoryConfig config();
@@ -86,6 +105,15 @@ public interface Repository extends AutoCloseable {
 
     /** Rebuilds the index from the pack headers; returns the number of entries indexed. */
     long rebuildIndex();
+
+    /** The keys of an encrypted repository (empty for an unencrypted one). */
+    List<KeyInfo> listKeys();
+
+    /** Lets {@code secret} open this encrypted repository too; returns the new key's id. No data is rewritten. */
+    String addKey(RepositorySecret secret);
+
+    /** Removes a key; the last one is refused (CONFLICT). */
+    void removeKey(String keyId);
 
     @Override
     void close();

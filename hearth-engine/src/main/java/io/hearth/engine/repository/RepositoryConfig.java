@@ -14,10 +14,11 @@ import java.time.Instant;
  * @param id the repository's random id (names its local cache)
  * @param blockSize bytes per block of a volume
  * @param packSize bytes after which a pack is closed
- * @param hash how blob ids are made ("sha256"; keyed hashes come with encryption)
+ * @param hash how blob ids are made: "sha256", or "hmac-sha256" (keyed) in an encrypted repository
  * @param compression the default compression of new blobs
  * @param compressionLevel the zstd or zlib level
  * @param createdAt when the repository was created
+ * @param encryption null, or "aes-256-gcm": blobs and manifests are sealed with the key that {@code keys/} wraps
  */
 public record RepositoryConfig(
         @JsonProperty("format_version") int formatVersion,
@@ -27,7 +28,13 @@ public record RepositoryConfig(
         @JsonProperty("hash") String hash,
         @JsonProperty("compression") String compression,
         @JsonProperty("compression_level") int compressionLevel,
-        @JsonProperty("created_at") Instant createdAt) {
+        @JsonProperty("created_at") Instant createdAt,
+        @JsonProperty("encryption") @com.fasterxml.jackson.annotation.JsonInclude(
+                com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String encryption) {
+
+    public static final String SHA256 = "sha256";
+    public static final String HMAC_SHA256 = "hmac-sha256";
+    public static final String AES_256_GCM = "aes-256-gcm";
 
     public static final int MIN_BLOCK_SIZE = 4096;
     public static final int MAX_BLOCK_SIZE = 16 << 20;
@@ -50,10 +57,22 @@ public record RepositoryConfig(
         if (packSize < blockSize || packSize > (1 << 30)) {
             throw HearthException.corrupt("repository config has an invalid pack_size " + packSize);
         }
-        if (!"sha256".equals(hash)) {
+        if (!SHA256.equals(hash) && !HMAC_SHA256.equals(hash)) {
             throw HearthException.corrupt("repository config names an unknown hash '" + hash + "'");
         }
+        if (encryption != null && !AES_256_GCM.equals(encryption)) {
+            throw HearthException.badInput("repository config names an encryption this Hearth does not know: '" + encryption + "'");
+        }
+        if (isEncrypted() != HMAC_SHA256.equals(hash)) {
+            throw HearthException.corrupt("repository config pairs hash '" + hash + "' with encryption '" + encryption
+                    + "': an encrypted repository uses hmac-sha256, a plain one sha256");
+        }
         compressionAlgorithm();
+    }
+
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isEncrypted() {
+        return encryption != null;
     }
 
     public static void checkBlockSize(int blockSize) {

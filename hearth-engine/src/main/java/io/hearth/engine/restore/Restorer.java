@@ -3,6 +3,7 @@ package io.hearth.engine.restore;
 import io.hearth.engine.HearthException;
 import io.hearth.engine.ProgressListener;
 import io.hearth.engine.backup.BackupManifest;
+import io.hearth.engine.block.BlobFormat;
 import io.hearth.engine.block.BlockCodec;
 import io.hearth.engine.block.BlockId;
 import io.hearth.engine.blocklist.BlockListReader;
@@ -44,8 +45,10 @@ public final class Restorer {
     private final RepositoryIndex index;
     private final BlockListReader.PageLoader pages;
     private final int threads;
+    private final BlobFormat format;
 
-    public Restorer(BackupTarget target, RepositoryIndex index, BlockListReader.PageLoader pages, int threads) {
+    public Restorer(BackupTarget target, BlobFormat format, RepositoryIndex index, BlockListReader.PageLoader pages, int threads) {
+        this.format = format;
         this.target = target;
         this.index = index;
         this.pages = pages;
@@ -128,7 +131,7 @@ public final class Restorer {
         private final ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("restore-", 0).daemon().factory());
         private final List<BlobReader> allReaders = new ArrayList<>();
         private final ThreadLocal<BlobReader> readers = ThreadLocal.withInitial(() -> {
-            BlobReader reader = new BlobReader(target, new BlockCodec(io.hearth.engine.block.Compression.NONE, 0));
+            BlobReader reader = new BlobReader(target, format);
             synchronized (allReaders) {
                 allReaders.add(reader);
             }

@@ -3,6 +3,7 @@ package io.hearth.engine.verify;
 import io.hearth.engine.HearthException;
 import io.hearth.engine.ProgressListener;
 import io.hearth.engine.backup.BackupManifest;
+import io.hearth.engine.block.BlobFormat;
 import io.hearth.engine.block.BlockCodec;
 import io.hearth.engine.block.BlockId;
 import io.hearth.engine.block.Compression;
@@ -42,12 +43,14 @@ public final class Verifier {
 
     private final BackupTarget target;
     private final IndexLoader indexLoader;
+    private final BlobFormat format;
     private final Supplier<List<BackupManifest>> allBackups;
     private final Function<String, Optional<BackupManifest>> findBackup;
 
-    public Verifier(BackupTarget target, IndexLoader indexLoader, Supplier<List<BackupManifest>> allBackups,
+    public Verifier(BackupTarget target, BlobFormat format, IndexLoader indexLoader, Supplier<List<BackupManifest>> allBackups,
             Function<String, Optional<BackupManifest>> findBackup) {
         this.target = target;
+        this.format = format;
         this.indexLoader = indexLoader;
         this.allBackups = allBackups;
         this.findBackup = findBackup;
@@ -72,7 +75,7 @@ public final class Verifier {
         long total = manifests.stream().mapToLong(BackupManifest::sourceSize).sum();
         long done = 0;
         try (RepositoryIndex index = indexLoader.load();
-                BlobReader reader = new BlobReader(target, new BlockCodec(Compression.NONE, 0))) {
+                BlobReader reader = new BlobReader(target, format)) {
             for (String damaged : index.damaged()) {
                 problems.add(damaged);
             }

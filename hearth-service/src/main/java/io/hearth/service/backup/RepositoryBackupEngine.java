@@ -7,6 +7,7 @@ import io.hearth.engine.ProgressListener;
 import io.hearth.engine.backup.BackupManifest;
 import io.hearth.engine.backup.BackupRequest;
 import io.hearth.engine.block.Compression;
+import io.hearth.engine.crypto.RepositorySecret;
 import io.hearth.engine.repository.Repository;
 import io.hearth.engine.repository.RepositorySettings;
 import io.hearth.engine.source.FileBlockSource;
@@ -53,13 +54,22 @@ public final class RepositoryBackupEngine implements BackupEngine {
         if (repository == null) {
             try {
                 repository = Repository.openOrInit(targets.open(location, options),
-                        RepositorySettings.defaults().withCompression(compression), cacheRoot);
+                        RepositorySettings.defaults().withCompression(compression), cacheRoot, secret());
             } catch (IOException e) {
                 throw new HearthException(ErrorCategory.UNAVAILABLE, "cannot open the backup repository at " + location.display()
                         + ": " + e.getMessage(), e);
             }
         }
         return repository;
+    }
+
+    /**
+     * {@code backup_encryption_key_file} (Hearth's own option; cinder has none): a new repository is encrypted under
+     * this key, and an encrypted one is opened with it.
+     */
+    private RepositorySecret secret() {
+        return options.get("backup_encryption_key_file").map(file -> RepositorySecret.fromKeyFile(Path.of(file)))
+                .orElseGet(RepositorySecret.None::new);
     }
 
     @Override
