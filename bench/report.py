@@ -130,14 +130,14 @@ def main(result_dir):
         p("")
         p("| tool | operation | seconds | engine s | MiB/s | bytes added (du) | tool's own figure | objects | mean object | peak RSS |")
         p("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-        for tool in ("hearth", "restic", "borg"):
+        for tool in ("hearth", "hearth-enc", "restic", "borg"):
             for op in compare_ops:
                 s = stats.get((tool, op))
                 if not s:
                     continue
                 added = "" if op == "restore" else fmt_bytes(s["added"])
                 own = "" if s["self_stored"] is None else fmt_bytes(s["self_stored"])
-                if tool == "hearth" and s["self_objects"] is not None:
+                if tool.startswith("hearth") and s["self_objects"] is not None:
                     own += " in %d objects" % s["self_objects"]
                 objects = "" if op == "restore" or s["objects"] is None else "%d" % s["objects"]
                 mean = "" if op == "restore" else fmt_bytes(s["mean_object"])
@@ -259,6 +259,17 @@ def goals(stats, meta):
                 fmt(s.get("self_seconds")), fmt(hf.get("self_seconds")),
                 fmt(None if eshare is None else 100 * eshare, "%.1f")),
             "≤ 3%", None if share is None else share <= 0.03)
+    for op in ("full", "restore"):
+        plain, enc = h(op), stats.get(("hearth-enc", op), {})
+        if plain.get("seconds") and enc.get("seconds"):
+            cost = enc["seconds"] / plain["seconds"] - 1
+            ecost = (enc["self_seconds"] / plain["self_seconds"] - 1
+                     if enc.get("self_seconds") and plain.get("self_seconds") else None)
+            row("encryption cost, %s" % ("full backup" if op == "full" else "restore"),
+                "%s s encrypted vs %s s plain = %+.0f%% (engine seconds only: %s)" % (
+                    fmt(enc["seconds"]), fmt(plain["seconds"]), 100 * cost,
+                    "n/a" if ecost is None else "%+.0f%%" % (100 * ecost)),
+                "≤ +15%", cost <= 0.15)
     hr = h("restore")
     pv, note = peer("restic", "restore", "mibs")
     ratio = hr.get("mibs") / pv if hr.get("mibs") and pv else None

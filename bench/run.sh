@@ -9,7 +9,8 @@
 # Options:
 #   --size SIZE        base image size (default 2G; binary units K/M/G)
 #   --runs N           runs per measurement; tables show medians (default 3)
-#   --tools LIST       comma-separated subset of hearth,restic,borg (default all three)
+#   --tools LIST       comma-separated subset of hearth,hearth-enc,restic,borg (default hearth,restic,borg;
+#                      hearth-enc: Hearth on an encrypted repository, for the cost of encryption)
 #   --sweep            block-size sweep of Hearth instead of the comparison
 #   --block-sizes LIST block sizes of the sweep (default "16K,32K,64K,128K,256K,1M")
 #   --rss-check        after the comparison, back up a 32 GiB mostly-hole image and compare peak RSS
@@ -239,12 +240,14 @@ hearth_env() { # the state dir's cache: Hearth keeps its local cache where XDG_C
   export XDG_CACHE_HOME="$1/cache"
 }
 
+H_TOOL=hearth # hearth, or hearth-enc for an encrypted repository (passphrase in HEARTH_REPO_PASSWORD)
 hearth_init() { # hearth_init STATE [BLOCK_SIZE]
   local state="$1" bs="${2:-}"
   mkdir -p "$state"
   hearth_env "$state"
   local args=(repo init --repo "$state/repo" --json)
   [[ -n "$bs" ]] && args+=(--block-size "$bs")
+  [[ $H_TOOL == hearth-enc ]] && args+=(--encrypt)
   "$HEARTH" "${args[@]}" >"$state/init.json" 2>"$state/init.err" || { cat "$state/init.err" >&2; return 1; }
 }
 
@@ -254,22 +257,26 @@ hearth_backup() {
   hearth_env "$state"
   local b0 f0 b1 f1
   b0=$(repo_bytes "$state/repo"); f0=$(repo_files "$state/repo")
-  measure "hearth-$op-r$run" "$HEARTH" repo backup --repo "$state/repo" --source "$source" --json "$@"
+  measure "$H_TOOL-$op-r$run" "$HEARTH" repo backup --repo "$state/repo" --source "$source" --json "$@"
   b1=$(repo_bytes "$state/repo"); f1=$(repo_files "$state/repo")
   local id stored objects read secs
   IFS=$'\t' read -r id stored objects read secs < <(json_field "$M_OUT" backup_id bytes_stored objects_written bytes_read seconds)
   [[ -n "$id" ]] || { log "hearth printed no backup_id"; return 1; }
   H_ID="$id"
-  record "$run" hearth "$op" "$M_SECONDS" "$(stat -c %s "$source")" $((b1 - b0)) $((f1 - f0)) "$stored" "$objects" "$M_RSS_KB" "bytes_read=$read" "$secs"
+  record "$run" "$H_TOOL" "$op" "$M_SECONDS" "$(stat -c %s "$source")" $((b1 - b0)) $((f1 - f0)) "$stored" "$objects" "$M_RSS_KB" "bytes_read=$read" "$secs"
 }
 
-hearth_compare() {
+hearth_compare() { # hearth_compare RUN [hearth|hearth-enc]
   local run="$1" dir="$RUNROOT/r$run"
-  local st="$dir/hearth" full="$dir/hearth.full" var="$dir/hearth.var"
+  H_TOOL="${2:-hearth}"
+  if [[ $H_TOOL == hearth-enc ]]; then export HEARTH_REPO_PASSWORD="hearth-bench"; else unset HEARTH_REPO_PASSWORD; fi
+  local st="$dir/$H_TOOL" full="$dir/$H_TOOL.full" var="$dir/$H_TOOL.var"
   rm -rf "$st" "$full" "$var"
-  # What the JVM's start and the CLI cost alone, to read the short commands' times against.
-  measure "hearth-startup-r$run" "$HEARTH" --help
-  record "$run" hearth startup "$M_SECONDS" 0 0 0 "" "" "$M_RSS_KB" ""
+  if [[ $H_TOOL == hearth ]]; then
+    # What the JVM's start and the CLI cost alone, to read the short commands' times against.
+    measure "hearth-startup-r$run" "$HEARTH" --help
+    record "$run" hearth startup "$M_SECONDS" 0 0 0 "" "" "$M_RSS_KB" ""
+  fi
   hearth_init "$st"
   hearth_backup "$run" full "$st" "$IMG/base.img"
   local parent="$H_ID"
@@ -285,11 +292,13 @@ hearth_compare() {
   local out="$dir/restore/hearth.img"
   mkdir -p "$dir/restore"; rm -f "$out"
   hearth_env "$st"
-  measure "hearth-restore-r$run" "$HEARTH" repo restore --repo "$st/repo" "$parent" --target "$out" --json
+  measure "$H_TOOL-restore-r$run" "$HEARTH" repo restore --repo "$st/repo" "$parent" --target "$out" --json
   local note=""
   [[ $run == 1 ]] && note=$(verify_restore "$out" "$IMG/base.img")
-  record "$run" hearth restore "$M_SECONDS" "$(stat -c %s "$IMG/base.img")" 0 0 "" "" "$M_RSS_KB" "$note" "$(json_field "$M_OUT" seconds)"
+  record "$run" "$H_TOOL" restore "$M_SECONDS" "$(stat -c %s "$IMG/base.img")" 0 0 "" "" "$M_RSS_KB" "$note" "$(json_field "$M_OUT" seconds)"
   rm -f "$out"
+  H_TOOL=hearth
+  unset HEARTH_REPO_PASSWORD
 }
 
 # ---------------------------------------------------------------- restic
@@ -468,6 +477,7 @@ for ((run = 1; run <= RUNS; run++)); do
   if [[ $COMPARE == 1 ]]; then
     log "== run $run of $RUNS: comparison ($TOOLS) on a $SIZE image"
     has_tool hearth && run_tool hearth_compare "$run"
+    has_tool hearth-enc && run_tool hearth_compare "$run" hearth-enc
     has_tool restic && run_tool restic_compare "$run"
     has_tool borg && run_tool borg_compare "$run"
   fi
