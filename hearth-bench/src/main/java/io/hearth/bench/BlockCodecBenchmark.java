@@ -2,7 +2,10 @@ package io.hearth.bench;
 
 import io.hearth.engine.block.BlockCodec;
 import io.hearth.engine.block.Compression;
+import io.hearth.engine.crypto.BlobSealer;
+import io.hearth.engine.crypto.RepositoryKey;
 import java.nio.ByteBuffer;
+import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -32,6 +35,10 @@ public class BlockCodecBenchmark {
     @Param({"32768", "65536"})
     public int blockSize;
 
+    /** "aes-256-gcm": as an encrypted repository stores blobs (compression, then sealing). */
+    @Param({"none", "aes-256-gcm"})
+    public String encryption;
+
     private BlockCodec codec;
     private ByteBuffer plain;
     private ByteBuffer packed;
@@ -41,7 +48,8 @@ public class BlockCodecBenchmark {
 
     @Setup
     public void setUp() {
-        codec = new BlockCodec(Compression.ZSTD, level);
+        codec = encryption.equals("none") ? new BlockCodec(Compression.ZSTD, level)
+                : new BlockCodec(Compression.ZSTD, level, new BlobSealer(RepositoryKey.generate(new SecureRandom()), new SecureRandom()));
         plain = BenchData.block(content, blockSize, 7);
         packed = ByteBuffer.allocateDirect(BlockCodec.maxCompressedLength(blockSize));
         restored = ByteBuffer.allocateDirect(blockSize);

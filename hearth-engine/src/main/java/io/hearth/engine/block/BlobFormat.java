@@ -36,7 +36,16 @@ public final class BlobFormat {
 
     /** A codec for writing blobs with this compression; its owner closes it. */
     public BlockCodec newCodec(Compression compression, int level) {
-        return new BlockCodec(compression, level, key == null ? null : new BlobSealer(key, random));
+        return new BlockCodec(compression, level, key == null ? null : new BlobSealer(key, nonceSource()));
+    }
+
+    /** Each worker draws nonces from a generator of its own: no lock shared with the other workers, no system call per blob. */
+    private SecureRandom nonceSource() {
+        try {
+            return SecureRandom.getInstance("DRBG"); // seeds itself from the system's entropy
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return random;
+        }
     }
 
     /** A codec for reading blobs (each blob records its own compression). */

@@ -44,7 +44,9 @@ public final class BlockCodec implements AutoCloseable {
 
     private ByteBuffer unsealed(int capacity) {
         if (unsealed == null || unsealed.capacity() < capacity) {
-            unsealed = ByteBuffer.allocateDirect(capacity);
+            // Grown by doubling: blobs come in all sizes, and a direct buffer per new maximum would churn native memory.
+            int current = unsealed == null ? 64 * 1024 : unsealed.capacity();
+            unsealed = ByteBuffer.allocateDirect(Math.max(capacity, 2 * current));
         }
         return unsealed;
     }

@@ -24,6 +24,8 @@ public final class BlobSealer {
     private final SecureRandom random;
     private final Cipher cipher;
     private final byte[] nonce = new byte[NONCE_BYTES];
+    private byte[] inputArray = new byte[0];
+    private byte[] outputArray = new byte[0];
 
     public BlobSealer(RepositoryKey key, SecureRandom random) {
         this.key = key.encryptionKey();
@@ -37,16 +39,20 @@ public final class BlobSealer {
 
     /** Seals {@code plain} (position to limit, left unchanged) into {@code out} (cleared first, then flipped). */
     public void seal(ByteBuffer plain, ByteBuffer out) {
-        out.clear();
+        int length = plain.remaining();
+        byte[] input = input(length);
+        plain.duplicate().get(input, 0, length);
+        byte[] output = output(length + TAG_BYTES);
         random.nextBytes(nonce);
-        out.put(nonce);
+        int written;
         try {
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce));
-            cipher.doFinal(plain.duplicate(), out);
+            written = cipher.doFinal(input, 0, length, output, 0);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM sealing failed", e);
         }
-        out.flip();
+        out.clear();
+        out.put(nonce).put(output, 0, written).flip();
     }
 
     /**
@@ -55,21 +61,42 @@ public final class BlobSealer {
      * @throws HearthException CORRUPT if the data was changed or sealed with another key
      */
     public void open(ByteBuffer sealed, ByteBuffer out, String what) {
-        out.clear();
-        if (sealed.remaining() < OVERHEAD) {
+        int length = sealed.remaining() - NONCE_BYTES;
+        if (length < TAG_BYTES) {
             throw HearthException.corrupt(what + " is too short to be sealed data (" + sealed.remaining() + " bytes)");
         }
-        ByteBuffer input = sealed.duplicate();
-        input.get(nonce);
+        ByteBuffer source = sealed.duplicate();
+        source.get(nonce);
+        byte[] input = input(length);
+        source.get(input, 0, length);
+        byte[] output = output(length);
+        int written;
         try {
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce));
-            cipher.doFinal(input, out);
+            written = cipher.doFinal(input, 0, length, output, 0);
         } catch (AEADBadTagException e) {
             throw HearthException.corrupt(what + " fails authentication: it was changed, or sealed with another repository's key");
         } catch (GeneralSecurityException e) {
             throw HearthException.corrupt(what + " cannot be opened: " + e.getMessage());
         }
-        out.flip();
+        out.clear();
+        out.put(output, 0, written).flip();
+    }
+
+    // The JDK's AES-GCM runs several times faster on arrays than on direct buffers, so the bytes are copied through
+    // two arrays kept for reuse; a copy costs a fraction of the cipher.
+    private byte[] input(int length) {
+        if (inputArray.length < length) {
+            inputArray = new byte[Math.max(length, 2 * inputArray.length)];
+        }
+        return inputArray;
+    }
+
+    private byte[] output(int length) {
+        if (outputArray.length < length) {
+            outputArray = new byte[Math.max(length, 2 * outputArray.length)];
+        }
+        return outputArray;
     }
 
     public byte[] seal(byte[] plain) {
