@@ -34,8 +34,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One process running every part: api, scheduler, volume and backup services over the in-process bus, H2 under the
- * state path, and the backup repository at {@code backup_posix_path}. The wiring is here and only here.
+ * One process running every part: api, scheduler, volume and backup services over the in-process bus, the database
+ * of {@code [database] connection} (H2 under the state path by default), and the backup repository at
+ * {@code backup_posix_path}. The wiring is here and only here.
  */
 public final class HearthServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HearthServer.class);
@@ -62,7 +63,7 @@ public final class HearthServer implements AutoCloseable {
      */
     public static HearthServer start(HearthConfig config, Function<HearthConfig, BackupEngine> engines) throws IOException {
         Files.createDirectories(config.statePath());
-        Database database = Database.open(config.databaseUrl());
+        Database database = Database.open(config.database());
         Bus bus = new InProcessBus();
         BackupEngine engine;
         try {
