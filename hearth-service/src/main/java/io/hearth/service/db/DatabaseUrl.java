@@ -25,9 +25,9 @@ public record DatabaseUrl(Vendor vendor, String jdbcUrl, String user, String pas
         // pgjdbc takes seconds. Connect and socket timeouts bound a request to seconds when the server is unreachable.
         POSTGRESQL("TIMESTAMP", "TEXT", "", Map.of("connectTimeout", "5", "socketTimeout", "30")),
         // DATETIME, not TIMESTAMP: no session time zone conversion and no 2038 limit. MEDIUMTEXT: TEXT stops at 64 KiB.
-        // utf8mb4_bin: comparisons, unique keys and sorting are case- and accent-sensitive, as on H2 and PostgreSQL.
+        // utf8mb4_nopad_bin: comparisons, unique keys and sorting are exact (case, accents, trailing spaces), as on H2 and PostgreSQL.
         // MariaDB Connector/J takes milliseconds.
-        MARIADB("DATETIME(6)", "MEDIUMTEXT", " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+        MARIADB("DATETIME(6)", "MEDIUMTEXT", " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
                 Map.of("connectTimeout", "5000", "socketTimeout", "30000"));
 
         private final String timestampType;
