@@ -2,26 +2,37 @@ package io.hearth.service.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The SQL database (H2, PostgreSQL or MariaDB): a pool, the schema brought up to date by Flyway, and Jdbi on top. */
 public final class Database implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    /** How long background work waits for an unreachable database before it gives up (restart cleanup then takes over). */
+    private static final Duration OUTAGE_PATIENCE = Duration.ofMinutes(10);
+    private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
+
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
+    private final Jdbi patientJdbi;
 
     private Database(HikariDataSource dataSource) {
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
+        this.patientJdbi = Jdbi.create(this::connectPatiently);
     }
 
     public static Database open(DatabaseUrl url) {
@@ -49,8 +60,42 @@ public final class Database implements AutoCloseable {
         return new Database(dataSource);
     }
 
+    /** For API requests: while the database is unreachable, a call fails within the pool's connection timeout. */
     public Jdbi jdbi() {
         return jdbi;
+    }
+
+    /**
+     * For the services' background work: while the database is unreachable, a call waits for it (up to
+     * {@link #OUTAGE_PATIENCE}), so work that finished during an outage is recorded when the database is back
+     * instead of being left in a transitional status.
+     */
+    public Jdbi patientJdbi() {
+        return patientJdbi;
+    }
+
+    private Connection connectPatiently() throws SQLException {
+        long deadline = System.nanoTime() + OUTAGE_PATIENCE.toNanos();
+        boolean logged = false;
+        while (true) {
+            try {
+                return dataSource.getConnection();
+            } catch (SQLException e) {
+                if (!isUnavailable(e) || dataSource.isClosed() || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                if (!logged) {
+                    LOG.warn("the database is unreachable; background work waits up to {} for it: {}", OUTAGE_PATIENCE, e.getMessage());
+                    logged = true;
+                }
+                try {
+                    Thread.sleep(RETRY_PAUSE);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     /**

@@ -1,12 +1,14 @@
 package io.hearth.service.quota;
 
 import io.hearth.service.config.HearthConfig;
+import io.hearth.service.db.Database;
 import io.hearth.service.error.ServiceException;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
  * Quotas charged to a project. A reservation is one transaction of conditional increments
@@ -29,11 +31,13 @@ public final class QuotaService {
 
     /** Charges every amount or none; throws OVER_LIMIT with cinder's message naming the first resource over. */
     public void reserve(String projectId, Map<Resource, Long> amounts) {
-        for (Resource resource : amounts.keySet()) {
-            ensureRow(projectId, resource);
-        }
+        // One order for every reservation (the enum's), so two reservations never lock rows in opposite orders.
+        Map<Resource, Long> ordered = new EnumMap<>(amounts);
         jdbi.useTransaction(h -> {
-            for (Map.Entry<Resource, Long> entry : amounts.entrySet()) {
+            for (Resource resource : ordered.keySet()) {
+                ensureRow(h, projectId, resource);
+            }
+            for (Map.Entry<Resource, Long> entry : ordered.entrySet()) {
                 Resource resource = entry.getKey();
                 long amount = entry.getValue();
                 long limit = limit(h, projectId, resource);
@@ -43,9 +47,8 @@ public final class QuotaService {
                         .bind("amount", amount).bind("project", projectId).bind("resource", resource.key()).bind("limit", limit)
                         .execute();
                 if (updated != 1) {
-                    long inUse = inUse(h, projectId, resource);
-                    h.rollback();
-                    throw ServiceException.overLimit(overLimitMessage(resource, amount, limit, inUse));
+                    // Thrown out of the transaction: what it charged already is rolled back.
+                    throw ServiceException.overLimit(overLimitMessage(resource, amount, limit, inUse(h, projectId, resource)));
                 }
             }
         });
@@ -95,16 +98,22 @@ public final class QuotaService {
                 .bind("project", projectId).bind("resource", resource.key()).mapTo(Long.class).findOne().orElse(0L);
     }
 
-    private void ensureRow(String projectId, Resource resource) {
-        boolean exists = jdbi.withHandle(h -> h.createQuery(
-                        "SELECT COUNT(*) FROM quota_usages WHERE project_id = :project AND resource = :resource")
-                .bind("project", projectId).bind("resource", resource.key()).mapTo(Integer.class).one() > 0);
+    private static void ensureRow(Handle h, String projectId, Resource resource) {
+        boolean exists = h.createQuery("SELECT COUNT(*) FROM quota_usages WHERE project_id = :project AND resource = :resource")
+                .bind("project", projectId).bind("resource", resource.key()).mapTo(Integer.class).one() > 0;
         if (!exists) {
+            // A savepoint, because PostgreSQL refuses every further statement of a transaction after a failed one.
+            h.savepoint("usage_row");
             try {
-                jdbi.useHandle(h -> h.createUpdate("INSERT INTO quota_usages (project_id, resource, in_use) VALUES (:project, :resource, 0)")
-                        .bind("project", projectId).bind("resource", resource.key()).execute());
-            } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
+                h.createUpdate("INSERT INTO quota_usages (project_id, resource, in_use) VALUES (:project, :resource, 0)")
+                        .bind("project", projectId).bind("resource", resource.key()).execute();
+                h.releaseSavepoint("usage_row");
+            } catch (UnableToExecuteStatementException e) {
+                if (Database.isUnavailable(e)) {
+                    throw e;
+                }
                 // Another first reservation inserted the row a moment before: that is all we wanted.
+                h.rollbackToSavepoint("usage_row");
             }
         }
     }
