@@ -119,6 +119,16 @@ public final class Database implements AutoCloseable {
         return false;
     }
 
+    /** Whether the database rolled the transaction back to break a deadlock (or a serialization conflict). */
+    public static boolean isDeadlock(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && ("40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Timestamps are stored as UTC wall-clock values to the microsecond, the one form all three databases keep alike
      * (MariaDB would truncate and PostgreSQL round a finer value).

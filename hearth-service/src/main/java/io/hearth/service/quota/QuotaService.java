@@ -2,6 +2,7 @@ package io.hearth.service.quota;
 
 import io.hearth.service.config.HearthConfig;
 import io.hearth.service.db.Database;
+import io.hearth.service.db.Transactions;
 import io.hearth.service.error.ServiceException;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -16,10 +17,12 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
  */
 public final class QuotaService {
     private final Jdbi jdbi;
+    private final Transactions transactions;
     private final Map<Resource, Long> defaults;
 
-    public QuotaService(Jdbi jdbi, HearthConfig config) {
+    public QuotaService(Jdbi jdbi, HearthConfig config, Transactions transactions) {
         this.jdbi = jdbi;
+        this.transactions = transactions;
         Map<Resource, Long> limits = new EnumMap<>(Resource.class);
         limits.put(Resource.VOLUMES, (long) config.quotaVolumes());
         limits.put(Resource.GIGABYTES, (long) config.quotaGigabytes());
@@ -33,7 +36,7 @@ public final class QuotaService {
     public void reserve(String projectId, Map<Resource, Long> amounts) {
         // One order for every reservation (the enum's), so two reservations never lock rows in opposite orders.
         Map<Resource, Long> ordered = new EnumMap<>(amounts);
-        jdbi.useTransaction(h -> {
+        transactions.run(() -> jdbi.useHandle(h -> {
             for (Resource resource : ordered.keySet()) {
                 ensureRow(h, projectId, resource);
             }
@@ -51,19 +54,19 @@ public final class QuotaService {
                     throw ServiceException.overLimit(overLimitMessage(resource, amount, limit, inUse(h, projectId, resource)));
                 }
             }
-        });
+        }));
     }
 
     /** Gives back what a deleted or refused resource held; never below zero. */
     public void release(String projectId, Map<Resource, Long> amounts) {
-        jdbi.useTransaction(h -> {
-            for (Map.Entry<Resource, Long> entry : amounts.entrySet()) {
+        transactions.run(() -> jdbi.useHandle(h -> {
+            for (Map.Entry<Resource, Long> entry : new EnumMap<>(amounts).entrySet()) {
                 h.createUpdate("""
                         UPDATE quota_usages SET in_use = CASE WHEN in_use > :amount THEN in_use - :amount ELSE 0 END
                         WHERE project_id = :project AND resource = :resource""")
                         .bind("amount", entry.getValue()).bind("project", projectId).bind("resource", entry.getKey().key()).execute();
             }
-        });
+        }));
     }
 
     public Map<Resource, QuotaUsage> usage(String projectId) {
@@ -77,14 +80,14 @@ public final class QuotaService {
     }
 
     public void setLimit(String projectId, Resource resource, long limit) {
-        jdbi.useTransaction(h -> {
+        transactions.run(() -> jdbi.useHandle(h -> {
             int updated = h.createUpdate("UPDATE quotas SET hard_limit = :limit WHERE project_id = :project AND resource = :resource")
                     .bind("limit", limit).bind("project", projectId).bind("resource", resource.key()).execute();
             if (updated == 0) {
                 h.createUpdate("INSERT INTO quotas (project_id, resource, hard_limit) VALUES (:project, :resource, :limit)")
                         .bind("limit", limit).bind("project", projectId).bind("resource", resource.key()).execute();
             }
-        });
+        }));
     }
 
     private long limit(Handle h, String projectId, Resource resource) {

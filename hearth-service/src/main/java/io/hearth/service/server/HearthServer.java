@@ -79,16 +79,16 @@ public final class HearthServer implements AutoCloseable {
         SnapshotDao snapshots = new SnapshotDao(jdbi);
         BackupDao backups = new BackupDao(jdbi);
         AttachmentDao attachments = new AttachmentDao(jdbi);
-        QuotaService quotas = new QuotaService(jdbi, config);
         Transactions transactions = new Transactions(jdbi);
+        QuotaService quotas = new QuotaService(jdbi, config, transactions);
         // While the database is away the API answers 503 at once; the services' background work waits for it instead,
         // so what finishes during an outage is recorded when it is back (Database.patientJdbi).
         var patient = database.patientJdbi();
         VolumeDao workVolumes = new VolumeDao(patient);
         SnapshotDao workSnapshots = new SnapshotDao(patient);
         BackupDao workBackups = new BackupDao(patient);
-        QuotaService workQuotas = new QuotaService(patient, config);
         Transactions workTransactions = new Transactions(patient);
+        QuotaService workQuotas = new QuotaService(patient, config, workTransactions);
         ProjectScope scope = new ProjectScope();
         ServiceRegistry services = new ServiceRegistry(jdbi, config.serviceDownTime(), Clock.systemUTC());
         SparseFileDriver driver = new SparseFileDriver(config.volumesPath());

@@ -149,7 +149,7 @@ class PersistenceTest {
 
     @Test
     void concurrentQuotaReservationsNeverOvershootTheLimit() throws Exception {
-        QuotaService quotas = new QuotaService(database.jdbi(), config);
+        QuotaService quotas = new QuotaService(database.jdbi(), config, new Transactions(database.jdbi()));
         // The first reservations of a project also race to create its usage rows.
         List<Boolean> results = race(12, () -> {
             try {
