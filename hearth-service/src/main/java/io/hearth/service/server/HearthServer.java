@@ -125,11 +125,12 @@ public final class HearthServer implements AutoCloseable {
 
         VolumeApi volumeApi = new VolumeApi(volumes, snapshots, backups, attachments, quotas, scope, bus, config, transactions);
         AttachmentApi attachmentApi = new AttachmentApi(attachments, volumes, volumeApi, driver, scope, transactions);
-        BackupApi backupApi = new BackupApi(backups, volumes, snapshots, volumeApi, quotas, scheduler, scope, bus, config, engine.serviceName(), transactions);
+        BackupApi backupApi = new BackupApi(backups, volumes, snapshots, volumeApi, quotas, scheduler, scope, bus, config, engine.serviceName(),
+                transactions);
         Api api = new Api(new NoAuthAuthenticator(), scope, backupApi, progress, volumeApi, attachmentApi, quotas, services, config);
         api.start();
-        LOG.info("hearth listening on http://{}:{} (state {}, backups {})", config.listenHost(), api.port(), config.statePath(),
-                config.backupPosixPath());
+        LOG.info("hearth listening on http://{}:{} (state {}, database {}, backups {})", config.listenHost(), api.port(),
+                config.statePath(), config.database(), config.backupPosixPath());
         return new HearthServer(database, bus, engine, api, heartbeat);
     }
 
