@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
-# Runs every test: engine, service, CLI (crash, corruption, concurrency), end-to-end against a real
-# `hearth serve`, then the scenario with the real `cinder` and `openstack` clients
-# (apt-get install python3-cinderclient python3-openstackclient).
+# Runs every test: engine, service (on H2, then on PostgreSQL and MariaDB: scripts/databases.sh), CLI (crash,
+# corruption, concurrency), end-to-end against a real `hearth serve`, then the scenario with the real `cinder`
+# and `openstack` clients (apt-get install python3-cinderclient python3-openstackclient).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./mvnw -B verify "$@"
+./mvnw -B verify -Pdatabases "$@"
 tests/clients/scenario.sh
 # One closing line over everything that ran.
 python3 - <<'PY'
 import glob, xml.etree.ElementTree as ET
 tests = failed = skipped = 0
-for report in glob.glob('*/target/surefire-reports/TEST-*.xml') + glob.glob('*/target/failsafe-reports/TEST-*.xml'):
+for report in glob.glob('*/target/surefire-reports*/TEST-*.xml') + glob.glob('*/target/failsafe-reports/TEST-*.xml'):
     suite = ET.parse(report).getroot()
     tests += int(suite.get('tests', 0))
     failed += int(suite.get('failures', 0)) + int(suite.get('errors', 0))

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** The Cinder v3 HTTP API: routes, authentication, microversions and response headers, on Javalin. */
 public final class Api implements AutoCloseable {
@@ -119,6 +120,11 @@ public final class Api implements AutoCloseable {
 
     private void handle(Context ctx, Optional<String> urlProject, ScopedHandler handler) throws Exception {
         ctx.header("Vary", VERSION_HEADER);
+        // PostgreSQL cannot compare or store a NUL character; refused alike on every database (bodies: Json).
+        if (Stream.concat(ctx.pathParamMap().values().stream(), ctx.queryParamMap().values().stream().flatMap(List::stream))
+                .anyMatch(value -> value.indexOf('\0') >= 0)) {
+            throw ServiceException.badRequest("Invalid input received: the URL contains a NUL character (%00).");
+        }
         ApiVersion version;
         try {
             version = ApiVersion.fromHeader(ctx.header(VERSION_HEADER));

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.hearth.engine.HearthException;
+import io.hearth.service.db.Database;
 import io.hearth.service.db.Json;
 import io.hearth.service.error.ErrorKind;
 import io.hearth.service.error.ServiceException;
@@ -51,6 +52,11 @@ public final class Faults {
                             .map(r -> r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex()))
                             .collect(Collectors.joining("/"))) + ". " + e.getOriginalMessage());
             case JsonProcessingException e -> write(ctx, ErrorKind.BAD_REQUEST, "Malformed request body: " + e.getOriginalMessage());
+            case Exception e when Database.isUnavailable(e) -> {
+                LOG.warn("request {} {}: the database is unreachable: {}", ctx.method(), ctx.path(), e.getMessage());
+                // A request's writes are one statement or one transaction: a request that failed here wrote all or nothing.
+                write(ctx, ErrorKind.UNAVAILABLE, "The service cannot reach its database; try again in a moment.");
+            }
             default -> {
                 LOG.error("request {} {} failed", ctx.method(), ctx.path(), failure);
                 write(ctx, ErrorKind.INTERNAL, "The server has either erred or is incapable of performing the requested operation.");

@@ -5,6 +5,7 @@ import io.hearth.service.auth.ProjectScope;
 import io.hearth.service.auth.RequestContext;
 import io.hearth.service.config.HearthConfig;
 import io.hearth.service.db.Json;
+import io.hearth.service.db.Transactions;
 import io.hearth.service.error.ServiceException;
 import io.hearth.service.quota.QuotaService;
 import io.hearth.service.quota.Resource;
@@ -53,9 +54,11 @@ public final class BackupApi {
     private final Bus bus;
     private final HearthConfig config;
     private final String serviceName;
+    private final Transactions transactions;
 
     public BackupApi(BackupDao backups, VolumeDao volumes, SnapshotDao snapshots, VolumeApi volumeApi, QuotaService quotas,
-            Scheduler scheduler, ProjectScope scope, Bus bus, HearthConfig config, String serviceName) {
+            Scheduler scheduler, ProjectScope scope, Bus bus, HearthConfig config, String serviceName, Transactions transactions) {
+        this.transactions = transactions;
         this.backups = backups;
         this.volumes = volumes;
         this.snapshots = snapshots;
@@ -103,38 +106,41 @@ public final class BackupApi {
             }
         }
         ServiceRecord host = backupHost(request.availabilityZone());
-        Map<Resource, Long> charge = Map.of(Resource.BACKUPS, 1L, Resource.BACKUP_GIGABYTES, (long) volume.size());
-        quotas.reserve(context.projectId(), charge);
-        try {
-            String parentId = null;
-            if (request.incremental()) {
-                parentId = parent(context, volume, snapshot).id();
-            }
-            VolumeStatus previous = volume.status();
-            boolean claimed = snapshot != null
-                    ? snapshots.compareAndSetStatus(snapshot.id(), SnapshotStatus.AVAILABLE, SnapshotStatus.BACKING_UP)
-                    : volumes.compareAndSetStatusKeepingPrevious(volume.id(), previous, VolumeStatus.BACKING_UP);
-            if (!claimed) {
-                String now = snapshot != null
-                        ? snapshots.find(snapshot.id()).map(s -> s.status().wire()).orElse("deleted")
-                        : volumes.find(volume.id()).map(v -> v.status().wire()).orElse("deleted");
-                throw snapshot != null
-                        ? ServiceException.invalidSnapshot("Snapshot to be backed up must be available, but the current status is \"" + now + "\".")
-                        : ServiceException.invalidVolume("Volume to be backed up must be available or in-use, but the current status is \"" + now + "\".");
-            }
-            Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-            Backup backup = new Backup(UUID.randomUUID().toString(), context.projectId(), context.userId(), volume.id(),
-                    request.snapshotId(), parentId, request.name(), request.description(), BackupStatus.CREATING, null, volume.size(), 0,
-                    request.container(), request.availabilityZone(), host.host(), null,
-                    request.metadata() == null ? Map.of() : request.metadata(), null, null, snapshot != null ? null : previous.wire(),
-                    snapshot != null ? snapshot.createdAt() : now, now, now, null);
-            backups.insert(backup);
-            bus.cast(Topics.SCHEDULER, new BackupMessage.ScheduleBackup(backup.id()));
-            return backup;
-        } catch (RuntimeException e) {
-            quotas.release(context.projectId(), charge);
-            throw e;
+        Snapshot source = snapshot;
+        Backup backup = transactions.inTransaction(() -> {
+            quotas.reserve(context.projectId(), Map.of(Resource.BACKUPS, 1L, Resource.BACKUP_GIGABYTES, (long) volume.size()));
+            return insertBackup(context, request, volume, source, host);
+        });
+        bus.cast(Topics.SCHEDULER, new BackupMessage.ScheduleBackup(backup.id()));
+        return backup;
+    }
+
+    /** Claims the source (volume or snapshot) and inserts the backup row, inside the caller's transaction. */
+    private Backup insertBackup(RequestContext context, CreateBackup request, Volume volume, Snapshot snapshot, ServiceRecord host) {
+        String parentId = null;
+        if (request.incremental()) {
+            parentId = parent(context, volume, snapshot).id();
         }
+        VolumeStatus previous = volume.status();
+        boolean claimed = snapshot != null
+                ? snapshots.compareAndSetStatus(snapshot.id(), SnapshotStatus.AVAILABLE, SnapshotStatus.BACKING_UP)
+                : volumes.compareAndSetStatusKeepingPrevious(volume.id(), previous, VolumeStatus.BACKING_UP);
+        if (!claimed) {
+            String now = snapshot != null
+                    ? snapshots.find(snapshot.id()).map(s -> s.status().wire()).orElse("deleted")
+                    : volumes.find(volume.id()).map(v -> v.status().wire()).orElse("deleted");
+            throw snapshot != null
+                    ? ServiceException.invalidSnapshot("Snapshot to be backed up must be available, but the current status is \"" + now + "\".")
+                    : ServiceException.invalidVolume("Volume to be backed up must be available or in-use, but the current status is \"" + now + "\".");
+        }
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Backup backup = new Backup(UUID.randomUUID().toString(), context.projectId(), context.userId(), volume.id(),
+                request.snapshotId(), parentId, request.name(), request.description(), BackupStatus.CREATING, null, volume.size(), 0,
+                request.container(), request.availabilityZone(), host.host(), null,
+                request.metadata() == null ? Map.of() : request.metadata(), null, null, snapshot != null ? null : previous.wire(),
+                snapshot != null ? snapshot.createdAt() : now, now, now, null);
+        backups.insert(backup);
+        return backup;
     }
 
     /** The latest available backup of the volume in the caller's project (cinder bug 1869746: never another project's). */
@@ -222,13 +228,14 @@ public final class BackupApi {
         if (backup.size() > volume.size()) {
             throw ServiceException.invalidVolume("volume size " + volume.size() + " is too small to restore backup of size " + backup.size() + ".");
         }
-        if (!backups.startRestore(id, volume.id(), config.host())) {
-            throw ServiceException.invalidBackup("Backup status must be available");
-        }
-        if (!volumes.compareAndSetStatus(volume.id(), VolumeStatus.AVAILABLE, VolumeStatus.RESTORING_BACKUP)) {
-            backups.compareAndSetStatus(id, BackupStatus.RESTORING, BackupStatus.AVAILABLE);
-            throw ServiceException.invalidVolume("Volume to be restored to must be available");
-        }
+        transactions.run(() -> {
+            if (!backups.startRestore(id, volume.id(), config.host())) {
+                throw ServiceException.invalidBackup("Backup status must be available");
+            }
+            if (!volumes.compareAndSetStatus(volume.id(), VolumeStatus.AVAILABLE, VolumeStatus.RESTORING_BACKUP)) {
+                throw ServiceException.invalidVolume("Volume to be restored to must be available");
+            }
+        });
         bus.cast(Topics.BACKUP, new BackupMessage.RestoreBackup(id, volume.id(), false));
         return new Restored(id, volume.id(), volume.name());
     }
@@ -290,24 +297,21 @@ public final class BackupApi {
         if (existing.isPresent() && existing.get().status() != BackupStatus.DELETED) {
             throw ServiceException.invalidBackup("Backup already exists in database.");
         }
-        Map<Resource, Long> charge = Map.of(Resource.BACKUPS, 1L, Resource.BACKUP_GIGABYTES, (long) record.size());
-        quotas.reserve(context.projectId(), charge);
-        try {
+        Backup backup = transactions.inTransaction(() -> {
+            quotas.reserve(context.projectId(), Map.of(Resource.BACKUPS, 1L, Resource.BACKUP_GIGABYTES, (long) record.size()));
             existing.ifPresent(b -> backups.deleteRow(b.id()));
             Instant created = parseTime(record.createdAt()).orElse(Instant.now());
-            Backup backup = new Backup(record.id(), context.projectId(), context.userId(),
+            Backup imported = new Backup(record.id(), context.projectId(), context.userId(),
                     record.volumeId() == null ? "00000000-0000-0000-0000-000000000000" : record.volumeId(), null,
                     record.parentId(), record.displayName(), record.displayDescription(), BackupStatus.CREATING, null, record.size(),
                     record.objectCount() == null ? 0 : record.objectCount(), record.container(), record.availabilityZone(),
                     config.host(), null, record.metadata() == null ? Map.of() : record.metadata(), null, null, null,
                     parseTime(record.dataTimestamp()).orElse(created), created, Instant.now(), null);
-            backups.insert(backup);
-            bus.cast(Topics.BACKUP, new BackupMessage.ImportRecord(record.id(), Json.write(record.driverInfo().manifest()), record.snapshotId()));
-            return backup;
-        } catch (RuntimeException e) {
-            quotas.release(context.projectId(), charge);
-            throw e;
-        }
+            backups.insert(imported);
+            return imported;
+        });
+        bus.cast(Topics.BACKUP, new BackupMessage.ImportRecord(record.id(), Json.write(record.driverInfo().manifest()), record.snapshotId()));
+        return backup;
     }
 
     private static String isoTime(Instant instant) {

@@ -1,6 +1,7 @@
 package io.hearth.service.backup;
 
 import io.hearth.service.config.HearthConfig;
+import io.hearth.service.db.Transactions;
 import io.hearth.service.quota.QuotaService;
 import io.hearth.service.quota.Resource;
 import io.hearth.service.rpc.Bus;
@@ -39,12 +40,14 @@ public final class BackupManager {
     private final Bus bus;
     private final HearthConfig config;
     private final BackupProgress progress;
+    private final Transactions transactions;
     private final Semaphore operations;
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     private final Set<String> running = ConcurrentHashMap.newKeySet();
 
     public BackupManager(BackupDao backups, VolumeDao volumes, SnapshotDao snapshots, QuotaService quotas, BackupEngine engine,
-            Bus bus, HearthConfig config, BackupProgress progress) {
+            Bus bus, HearthConfig config, BackupProgress progress, Transactions transactions) {
+        this.transactions = transactions;
         this.backups = backups;
         this.volumes = volumes;
         this.snapshots = snapshots;
@@ -191,8 +194,12 @@ public final class BackupManager {
 
     private void finishDelete(String backupId) {
         Backup backup = backups.find(backupId).orElse(null);
-        if (backup != null && backups.markDeleted(backupId)) {
-            quotas.release(backup.projectId(), Map.of(Resource.BACKUPS, 1L, Resource.BACKUP_GIGABYTES, (long) backup.size()));
+        if (backup != null) {
+            transactions.run(() -> {
+                if (backups.markDeleted(backupId)) {
+                    quotas.release(backup.projectId(), Map.of(Resource.BACKUPS, 1L, Resource.BACKUP_GIGABYTES, (long) backup.size()));
+                }
+            });
         }
     }
 

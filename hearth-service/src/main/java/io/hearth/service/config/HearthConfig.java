@@ -1,6 +1,7 @@
 package io.hearth.service.config;
 
 import io.hearth.engine.target.TargetOptions;
+import io.hearth.service.db.DatabaseUrl;
 import io.hearth.service.error.ServiceException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -17,6 +18,7 @@ import java.util.Map;
  * @param host this process's host name in the services table (cinder's {@code host})
  * @param backupMaxOperations concurrent backup and restore data operations; 0 means unlimited
  * @param backupTarget where backups go: cinder's {@code backup_driver} and the options of that driver
+ * @param database {@code [database] connection}: H2 under the state path unless set
  */
 public record HearthConfig(
         Path statePath,
@@ -36,7 +38,7 @@ public record HearthConfig(
         int maxLimit,
         Duration serviceDownTime,
         Duration reportInterval,
-        String databaseUrl) {
+        DatabaseUrl database) {
 
     public static HearthConfig defaults() {
         return from(IniFile.empty());
@@ -55,9 +57,9 @@ public record HearthConfig(
         if (!auth.equals("noauth")) {
             throw ServiceException.badRequest("auth_strategy = " + auth + " is not supported yet; use noauth");
         }
-        String database = ini.get("database", "connection")
+        DatabaseUrl database = DatabaseUrl.parse(ini.get("database", "connection")
                 // WRITE_DELAY=0: a request the API accepted is on disk before the answer, so a crash cannot lose it.
-                .orElse("jdbc:h2:file:" + statePath.resolve("hearth") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
+                .orElse("jdbc:h2:file:" + statePath.resolve("hearth") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0"));
         return new HearthConfig(
                 statePath,
                 ini.get("DEFAULT", "osapi_volume_listen").orElse("127.0.0.1"),
@@ -106,7 +108,7 @@ public record HearthConfig(
     public HearthConfig withListenPort(int port) {
         return new HearthConfig(statePath, listenHost, port, authStrategy, backupTarget, backupCompressionAlgorithm,
                 backupMaxOperations, host, storageAvailabilityZone, quotaVolumes, quotaSnapshots, quotaGigabytes, quotaBackups,
-                quotaBackupGigabytes, maxLimit, serviceDownTime, reportInterval, databaseUrl);
+                quotaBackupGigabytes, maxLimit, serviceDownTime, reportInterval, database);
     }
 
     public Path volumesPath() {

@@ -1,12 +1,15 @@
 package io.hearth.service.quota;
 
 import io.hearth.service.config.HearthConfig;
+import io.hearth.service.db.Database;
+import io.hearth.service.db.Transactions;
 import io.hearth.service.error.ServiceException;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
  * Quotas charged to a project. A reservation is one transaction of conditional increments
@@ -14,10 +17,12 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class QuotaService {
     private final Jdbi jdbi;
+    private final Transactions transactions;
     private final Map<Resource, Long> defaults;
 
-    public QuotaService(Jdbi jdbi, HearthConfig config) {
+    public QuotaService(Jdbi jdbi, HearthConfig config, Transactions transactions) {
         this.jdbi = jdbi;
+        this.transactions = transactions;
         Map<Resource, Long> limits = new EnumMap<>(Resource.class);
         limits.put(Resource.VOLUMES, (long) config.quotaVolumes());
         limits.put(Resource.GIGABYTES, (long) config.quotaGigabytes());
@@ -29,11 +34,13 @@ public final class QuotaService {
 
     /** Charges every amount or none; throws OVER_LIMIT with cinder's message naming the first resource over. */
     public void reserve(String projectId, Map<Resource, Long> amounts) {
-        for (Resource resource : amounts.keySet()) {
-            ensureRow(projectId, resource);
-        }
-        jdbi.useTransaction(h -> {
-            for (Map.Entry<Resource, Long> entry : amounts.entrySet()) {
+        // One order for every reservation (the enum's), so two reservations never lock rows in opposite orders.
+        Map<Resource, Long> ordered = new EnumMap<>(amounts);
+        transactions.run(() -> jdbi.useHandle(h -> {
+            for (Resource resource : ordered.keySet()) {
+                ensureRow(h, projectId, resource);
+            }
+            for (Map.Entry<Resource, Long> entry : ordered.entrySet()) {
                 Resource resource = entry.getKey();
                 long amount = entry.getValue();
                 long limit = limit(h, projectId, resource);
@@ -43,24 +50,23 @@ public final class QuotaService {
                         .bind("amount", amount).bind("project", projectId).bind("resource", resource.key()).bind("limit", limit)
                         .execute();
                 if (updated != 1) {
-                    long inUse = inUse(h, projectId, resource);
-                    h.rollback();
-                    throw ServiceException.overLimit(overLimitMessage(resource, amount, limit, inUse));
+                    // Thrown out of the transaction: what it charged already is rolled back.
+                    throw ServiceException.overLimit(overLimitMessage(resource, amount, limit, inUse(h, projectId, resource)));
                 }
             }
-        });
+        }));
     }
 
     /** Gives back what a deleted or refused resource held; never below zero. */
     public void release(String projectId, Map<Resource, Long> amounts) {
-        jdbi.useTransaction(h -> {
-            for (Map.Entry<Resource, Long> entry : amounts.entrySet()) {
+        transactions.run(() -> jdbi.useHandle(h -> {
+            for (Map.Entry<Resource, Long> entry : new EnumMap<>(amounts).entrySet()) {
                 h.createUpdate("""
                         UPDATE quota_usages SET in_use = CASE WHEN in_use > :amount THEN in_use - :amount ELSE 0 END
                         WHERE project_id = :project AND resource = :resource""")
                         .bind("amount", entry.getValue()).bind("project", projectId).bind("resource", entry.getKey().key()).execute();
             }
-        });
+        }));
     }
 
     public Map<Resource, QuotaUsage> usage(String projectId) {
@@ -74,14 +80,14 @@ public final class QuotaService {
     }
 
     public void setLimit(String projectId, Resource resource, long limit) {
-        jdbi.useTransaction(h -> {
+        transactions.run(() -> jdbi.useHandle(h -> {
             int updated = h.createUpdate("UPDATE quotas SET hard_limit = :limit WHERE project_id = :project AND resource = :resource")
                     .bind("limit", limit).bind("project", projectId).bind("resource", resource.key()).execute();
             if (updated == 0) {
                 h.createUpdate("INSERT INTO quotas (project_id, resource, hard_limit) VALUES (:project, :resource, :limit)")
                         .bind("limit", limit).bind("project", projectId).bind("resource", resource.key()).execute();
             }
-        });
+        }));
     }
 
     private long limit(Handle h, String projectId, Resource resource) {
@@ -95,16 +101,22 @@ public final class QuotaService {
                 .bind("project", projectId).bind("resource", resource.key()).mapTo(Long.class).findOne().orElse(0L);
     }
 
-    private void ensureRow(String projectId, Resource resource) {
-        boolean exists = jdbi.withHandle(h -> h.createQuery(
-                        "SELECT COUNT(*) FROM quota_usages WHERE project_id = :project AND resource = :resource")
-                .bind("project", projectId).bind("resource", resource.key()).mapTo(Integer.class).one() > 0);
+    private static void ensureRow(Handle h, String projectId, Resource resource) {
+        boolean exists = h.createQuery("SELECT COUNT(*) FROM quota_usages WHERE project_id = :project AND resource = :resource")
+                .bind("project", projectId).bind("resource", resource.key()).mapTo(Integer.class).one() > 0;
         if (!exists) {
+            // A savepoint, because PostgreSQL refuses every further statement of a transaction after a failed one.
+            h.savepoint("usage_row");
             try {
-                jdbi.useHandle(h -> h.createUpdate("INSERT INTO quota_usages (project_id, resource, in_use) VALUES (:project, :resource, 0)")
-                        .bind("project", projectId).bind("resource", resource.key()).execute());
-            } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
+                h.createUpdate("INSERT INTO quota_usages (project_id, resource, in_use) VALUES (:project, :resource, 0)")
+                        .bind("project", projectId).bind("resource", resource.key()).execute();
+                h.releaseSavepoint("usage_row");
+            } catch (UnableToExecuteStatementException e) {
+                if (Database.isUnavailable(e)) {
+                    throw e;
+                }
                 // Another first reservation inserted the row a moment before: that is all we wanted.
+                h.rollbackToSavepoint("usage_row");
             }
         }
     }

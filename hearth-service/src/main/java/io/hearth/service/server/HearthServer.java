@@ -10,6 +10,7 @@ import io.hearth.service.backup.BackupManager;
 import io.hearth.service.backup.BackupProgress;
 import io.hearth.service.config.HearthConfig;
 import io.hearth.service.db.Database;
+import io.hearth.service.db.Transactions;
 import io.hearth.service.quota.QuotaService;
 import io.hearth.service.rpc.Bus;
 import io.hearth.service.rpc.InProcessBus;
@@ -34,8 +35,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One process running every part: api, scheduler, volume and backup services over the in-process bus, H2 under the
- * state path, and the backup repository at {@code backup_posix_path}. The wiring is here and only here.
+ * One process running every part: api, scheduler, volume and backup services over the in-process bus, the database
+ * of {@code [database] connection} (H2 under the state path by default), and the backup repository at
+ * {@code backup_posix_path}. The wiring is here and only here.
  */
 public final class HearthServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HearthServer.class);
@@ -62,7 +64,7 @@ public final class HearthServer implements AutoCloseable {
      */
     public static HearthServer start(HearthConfig config, Function<HearthConfig, BackupEngine> engines) throws IOException {
         Files.createDirectories(config.statePath());
-        Database database = Database.open(config.databaseUrl());
+        Database database = Database.open(config.database());
         Bus bus = new InProcessBus();
         BackupEngine engine;
         try {
@@ -77,17 +79,30 @@ public final class HearthServer implements AutoCloseable {
         SnapshotDao snapshots = new SnapshotDao(jdbi);
         BackupDao backups = new BackupDao(jdbi);
         AttachmentDao attachments = new AttachmentDao(jdbi);
-        QuotaService quotas = new QuotaService(jdbi, config);
+        Transactions transactions = new Transactions(jdbi);
+        QuotaService quotas = new QuotaService(jdbi, config, transactions);
+        // While the database is away the API answers 503 at once; the services' background work waits for it instead,
+        // so what finishes during an outage is recorded when it is back (Database.patientJdbi).
+        var patient = database.patientJdbi();
+        VolumeDao workVolumes = new VolumeDao(patient);
+        SnapshotDao workSnapshots = new SnapshotDao(patient);
+        BackupDao workBackups = new BackupDao(patient);
+        Transactions workTransactions = new Transactions(patient);
+        QuotaService workQuotas = new QuotaService(patient, config, workTransactions);
         ProjectScope scope = new ProjectScope();
         ServiceRegistry services = new ServiceRegistry(jdbi, config.serviceDownTime(), Clock.systemUTC());
         SparseFileDriver driver = new SparseFileDriver(config.volumesPath());
         BackupProgress progress = new BackupProgress();
 
-        VolumeManager volumeManager = new VolumeManager(volumes, snapshots, backups, attachments, driver, quotas);
+        VolumeManager volumeManager = new VolumeManager(workVolumes, workSnapshots, workBackups, new AttachmentDao(patient), driver,
+                workQuotas, workTransactions);
         Scheduler scheduler = new Scheduler(services, backups, volumes, snapshots, bus);
-        BackupManager backupManager = new BackupManager(backups, volumes, snapshots, quotas, engine, bus, config, progress);
+        Scheduler schedulerService = new Scheduler(new ServiceRegistry(patient, config.serviceDownTime(), Clock.systemUTC()),
+                workBackups, workVolumes, workSnapshots, bus);
+        BackupManager backupManager = new BackupManager(workBackups, workVolumes, workSnapshots, workQuotas, engine, bus, config,
+                progress, workTransactions);
         bus.subscribe(Topics.VOLUME, volumeManager::handle);
-        bus.subscribe(Topics.SCHEDULER, scheduler::handle);
+        bus.subscribe(Topics.SCHEDULER, schedulerService::handle);
         bus.subscribe(Topics.BACKUP, backupManager::handle);
 
         volumeManager.cleanupAfterRestart();
@@ -108,13 +123,14 @@ public final class HearthServer implements AutoCloseable {
             }
         }, interval, interval, TimeUnit.MILLISECONDS);
 
-        VolumeApi volumeApi = new VolumeApi(volumes, snapshots, backups, attachments, quotas, scope, bus, config);
-        AttachmentApi attachmentApi = new AttachmentApi(attachments, volumes, volumeApi, driver, scope);
-        BackupApi backupApi = new BackupApi(backups, volumes, snapshots, volumeApi, quotas, scheduler, scope, bus, config, engine.serviceName());
+        VolumeApi volumeApi = new VolumeApi(volumes, snapshots, backups, attachments, quotas, scope, bus, config, transactions);
+        AttachmentApi attachmentApi = new AttachmentApi(attachments, volumes, volumeApi, driver, scope, transactions);
+        BackupApi backupApi = new BackupApi(backups, volumes, snapshots, volumeApi, quotas, scheduler, scope, bus, config, engine.serviceName(),
+                transactions);
         Api api = new Api(new NoAuthAuthenticator(), scope, backupApi, progress, volumeApi, attachmentApi, quotas, services, config);
         api.start();
-        LOG.info("hearth listening on http://{}:{} (state {}, backups {})", config.listenHost(), api.port(), config.statePath(),
-                config.backupTarget().driver());
+        LOG.info("hearth listening on http://{}:{} (state {}, database {}, backups {})", config.listenHost(), api.port(),
+                config.statePath(), config.database(), config.backupTarget().driver());
         return new HearthServer(database, bus, engine, api, heartbeat);
     }
 

@@ -2,6 +2,7 @@ package io.hearth.service.volume;
 
 import io.hearth.service.auth.ProjectScope;
 import io.hearth.service.auth.RequestContext;
+import io.hearth.service.db.Transactions;
 import io.hearth.service.error.ServiceException;
 import java.time.Instant;
 import java.util.List;
@@ -21,8 +22,11 @@ public final class AttachmentApi {
     private final VolumeApi volumeApi;
     private final SparseFileDriver driver;
     private final ProjectScope scope;
+    private final Transactions transactions;
 
-    public AttachmentApi(AttachmentDao attachments, VolumeDao volumes, VolumeApi volumeApi, SparseFileDriver driver, ProjectScope scope) {
+    public AttachmentApi(AttachmentDao attachments, VolumeDao volumes, VolumeApi volumeApi, SparseFileDriver driver, ProjectScope scope,
+            Transactions transactions) {
+        this.transactions = transactions;
         this.attachments = attachments;
         this.volumes = volumes;
         this.volumeApi = volumeApi;
@@ -33,13 +37,15 @@ public final class AttachmentApi {
     public Attachment create(RequestContext context, String volumeId, String instanceUuid, String connectorJson, String mode) {
         Volume volume = volumeApi.get(context, volumeId);
         VolumeStatus next = connectorJson == null ? VolumeStatus.RESERVED : VolumeStatus.ATTACHING;
-        if (volume.status() != VolumeStatus.AVAILABLE || !volumes.compareAndSetStatus(volumeId, VolumeStatus.AVAILABLE, next)) {
-            throw ServiceException.invalidVolume("Volume " + volumeId + " status must be available or downloading to reserve, but the current status is "
-                    + volumes.find(volumeId).map(v -> v.status().wire()).orElse("deleted") + ".");
-        }
         Attachment attachment = new Attachment(UUID.randomUUID().toString(), volumeId, volume.projectId(), instanceUuid, host(connectorJson),
                 null, mode == null ? "rw" : mode, connectorJson == null ? RESERVED : ATTACHING, connectorJson, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS), null);
-        attachments.insert(attachment);
+        transactions.run(() -> {
+            if (volume.status() != VolumeStatus.AVAILABLE || !volumes.compareAndSetStatus(volumeId, VolumeStatus.AVAILABLE, next)) {
+                throw ServiceException.invalidVolume("Volume " + volumeId + " status must be available or downloading to reserve, but the current status is "
+                        + volumes.find(volumeId).map(v -> v.status().wire()).orElse("deleted") + ".");
+            }
+            attachments.insert(attachment);
+        });
         return attachment;
     }
 
@@ -55,20 +61,23 @@ public final class AttachmentApi {
     /** Gives a reserved attachment its connector: the volume moves to attaching. */
     public Attachment update(RequestContext context, String id, String connectorJson) {
         Attachment attachment = get(context, id);
-        if (attachment.attachStatus().equals(RESERVED)) {
-            volumes.compareAndSetStatus(attachment.volumeId(), VolumeStatus.RESERVED, VolumeStatus.ATTACHING);
-        }
-        attachments.connect(id, connectorJson, host(connectorJson));
-        Attachment updated = get(context, id);
-        return updated;
+        transactions.run(() -> {
+            if (attachment.attachStatus().equals(RESERVED)) {
+                volumes.compareAndSetStatus(attachment.volumeId(), VolumeStatus.RESERVED, VolumeStatus.ATTACHING);
+            }
+            attachments.connect(id, connectorJson, host(connectorJson));
+        });
+        return get(context, id);
     }
 
     public void complete(RequestContext context, String id) {
         Attachment attachment = get(context, id);
-        attachments.compareAndSetStatus(id, ATTACHING, ATTACHED);
-        if (!volumes.compareAndSetStatus(attachment.volumeId(), VolumeStatus.ATTACHING, VolumeStatus.IN_USE)) {
-            volumes.compareAndSetStatus(attachment.volumeId(), VolumeStatus.RESERVED, VolumeStatus.IN_USE);
-        }
+        transactions.run(() -> {
+            attachments.compareAndSetStatus(id, ATTACHING, ATTACHED);
+            if (!volumes.compareAndSetStatus(attachment.volumeId(), VolumeStatus.ATTACHING, VolumeStatus.IN_USE)) {
+                volumes.compareAndSetStatus(attachment.volumeId(), VolumeStatus.RESERVED, VolumeStatus.IN_USE);
+            }
+        });
     }
 
     public void delete(RequestContext context, String id) {
@@ -77,10 +86,12 @@ public final class AttachmentApi {
         if (volume.status() == VolumeStatus.BACKING_UP) {
             throw ServiceException.invalidVolume("Volume " + volume.id() + " is being backed up; detach it when the backup has finished.");
         }
-        attachments.markDeleted(id);
-        if (attachments.ofVolume(volume.id()).isEmpty()) {
-            volumes.compareAndSetStatus(volume.id(), volume.status(), VolumeStatus.AVAILABLE);
-        }
+        transactions.run(() -> {
+            attachments.markDeleted(id);
+            if (attachments.ofVolume(volume.id()).isEmpty()) {
+                volumes.compareAndSetStatus(volume.id(), volume.status(), VolumeStatus.AVAILABLE);
+            }
+        });
     }
 
     public String devicePath(String volumeId) {

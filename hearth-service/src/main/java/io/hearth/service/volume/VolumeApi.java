@@ -7,6 +7,7 @@ import io.hearth.service.backup.BackupDao;
 import io.hearth.service.backup.BackupMessage;
 import io.hearth.service.backup.BackupStatus;
 import io.hearth.service.config.HearthConfig;
+import io.hearth.service.db.Transactions;
 import io.hearth.service.error.ServiceException;
 import io.hearth.service.quota.QuotaService;
 import io.hearth.service.quota.Resource;
@@ -39,9 +40,11 @@ public final class VolumeApi {
     private final ProjectScope scope;
     private final Bus bus;
     private final HearthConfig config;
+    private final Transactions transactions;
 
     public VolumeApi(VolumeDao volumes, SnapshotDao snapshots, BackupDao backups, AttachmentDao attachments, QuotaService quotas,
-            ProjectScope scope, Bus bus, HearthConfig config) {
+            ProjectScope scope, Bus bus, HearthConfig config, Transactions transactions) {
+        this.transactions = transactions;
         this.volumes = volumes;
         this.snapshots = snapshots;
         this.backups = backups;
@@ -103,18 +106,20 @@ public final class VolumeApi {
         if (size == null || size < 1) {
             throw ServiceException.badRequest("Invalid input received: volume size must be an integer and greater than 0, not " + size + ".");
         }
-        quotas.reserve(context.projectId(), Map.of(Resource.VOLUMES, 1L, Resource.GIGABYTES, (long) size));
         Volume volume = new Volume(UUID.randomUUID().toString(), context.projectId(), context.userId(), request.name(),
                 request.description(), size, VolumeStatus.CREATING, null, zone, config.host(), request.snapshotId(),
                 request.sourceVolid(), request.backupId(), request.metadata() == null ? Map.of() : request.metadata(), false,
                 Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS), null, null);
-        volumes.insert(volume);
-        if (backup != null) {
-            // Create the empty volume first, then let the backup service fill it (the volume stays creating until then).
-            if (!backups.startRestore(backup.id(), volume.id(), config.host())) {
-                volumes.compareAndSetStatus(volume.id(), VolumeStatus.CREATING, VolumeStatus.ERROR);
+        Backup restored = backup;
+        transactions.run(() -> {
+            quotas.reserve(context.projectId(), Map.of(Resource.VOLUMES, 1L, Resource.GIGABYTES, (long) volume.size()));
+            volumes.insert(volume);
+            if (restored != null && !backups.startRestore(restored.id(), volume.id(), config.host())) {
                 throw ServiceException.invalidBackup("Backup status must be available");
             }
+        });
+        if (backup != null) {
+            // Create the empty volume first, then let the backup service fill it (the volume stays creating until then).
             bus.call(Topics.VOLUME, new VolumeMessage.CreateVolume(volume.id()), Object.class, CREATE_TIMEOUT);
             bus.cast(Topics.BACKUP, new BackupMessage.RestoreBackup(backup.id(), volume.id(), true));
         } else {
@@ -125,11 +130,13 @@ public final class VolumeApi {
 
     /** Creates a volume and waits until the volume service made it (restore to a new volume). */
     public Volume createAndWait(RequestContext context, int size, String name, String description) {
-        quotas.reserve(context.projectId(), Map.of(Resource.VOLUMES, 1L, Resource.GIGABYTES, (long) size));
         Volume volume = new Volume(UUID.randomUUID().toString(), context.projectId(), context.userId(), name, description, size,
                 VolumeStatus.CREATING, null, config.storageAvailabilityZone(), config.host(), null, null, null, Map.of(), false,
                 Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS), null, null);
-        volumes.insert(volume);
+        transactions.run(() -> {
+            quotas.reserve(context.projectId(), Map.of(Resource.VOLUMES, 1L, Resource.GIGABYTES, (long) size));
+            volumes.insert(volume);
+        });
         bus.call(Topics.VOLUME, new VolumeMessage.CreateVolume(volume.id()), Object.class, CREATE_TIMEOUT);
         Volume created = volumes.find(volume.id()).orElseThrow();
         if (created.status() != VolumeStatus.AVAILABLE) {
@@ -181,11 +188,12 @@ public final class VolumeApi {
             throw ServiceException.badRequest("Invalid input received: New size for extend must be greater than current size. (current: "
                     + volume.size() + ", extended: " + newSize + ").");
         }
-        quotas.reserve(volume.projectId(), Map.of(Resource.GIGABYTES, (long) newSize - volume.size()));
-        if (!volumes.compareAndSetStatus(id, VolumeStatus.AVAILABLE, VolumeStatus.EXTENDING)) {
-            quotas.release(volume.projectId(), Map.of(Resource.GIGABYTES, (long) newSize - volume.size()));
-            throw ServiceException.invalidVolume("Volume " + id + " changed status; try again.");
-        }
+        transactions.run(() -> {
+            quotas.reserve(volume.projectId(), Map.of(Resource.GIGABYTES, (long) newSize - volume.size()));
+            if (!volumes.compareAndSetStatus(id, VolumeStatus.AVAILABLE, VolumeStatus.EXTENDING)) {
+                throw ServiceException.invalidVolume("Volume " + id + " changed status; try again.");
+            }
+        });
         bus.cast(Topics.VOLUME, new VolumeMessage.ExtendVolume(id, newSize));
     }
 
@@ -205,10 +213,12 @@ public final class VolumeApi {
                     ? "Volume " + volumeId + " is in use: a snapshot of an in-use volume needs the force flag."
                     : "Volume " + volumeId + " status must be available or in-use, but the current status is " + volume.status().wire() + ".");
         }
-        quotas.reserve(context.projectId(), Map.of(Resource.SNAPSHOTS, 1L, Resource.GIGABYTES, (long) volume.size()));
         Snapshot snapshot = new Snapshot(UUID.randomUUID().toString(), context.projectId(), context.userId(), volumeId, name,
                 description, volume.size(), SnapshotStatus.CREATING, metadata == null ? Map.of() : metadata, false, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS), null);
-        snapshots.insert(snapshot);
+        transactions.run(() -> {
+            quotas.reserve(context.projectId(), Map.of(Resource.SNAPSHOTS, 1L, Resource.GIGABYTES, (long) volume.size()));
+            snapshots.insert(snapshot);
+        });
         bus.cast(Topics.VOLUME, new VolumeMessage.CreateSnapshot(snapshot.id()));
         return snapshot;
     }

@@ -2,6 +2,7 @@ package io.hearth.service.volume;
 
 import io.hearth.service.backup.Backup;
 import io.hearth.service.backup.BackupDao;
+import io.hearth.service.db.Transactions;
 import io.hearth.service.quota.QuotaService;
 import io.hearth.service.quota.Resource;
 import io.hearth.service.snapshot.Snapshot;
@@ -25,9 +26,11 @@ public final class VolumeManager {
     private final AttachmentDao attachments;
     private final SparseFileDriver driver;
     private final QuotaService quotas;
+    private final Transactions transactions;
 
     public VolumeManager(VolumeDao volumes, SnapshotDao snapshots, BackupDao backups, AttachmentDao attachments,
-            SparseFileDriver driver, QuotaService quotas) {
+            SparseFileDriver driver, QuotaService quotas, Transactions transactions) {
+        this.transactions = transactions;
         this.volumes = volumes;
         this.snapshots = snapshots;
         this.backups = backups;
@@ -96,8 +99,10 @@ public final class VolumeManager {
         }
         try {
             driver.deleteVolume(volumeId);
-            volumes.markDeleted(volumeId);
-            quotas.release(volume.projectId(), Map.of(Resource.VOLUMES, 1L, Resource.GIGABYTES, (long) volume.size()));
+            transactions.run(() -> {
+                volumes.markDeleted(volumeId);
+                quotas.release(volume.projectId(), Map.of(Resource.VOLUMES, 1L, Resource.GIGABYTES, (long) volume.size()));
+            });
         } catch (IOException | RuntimeException e) {
             LOG.error("deleting volume {} failed", volumeId, e);
             volumes.compareAndSetStatus(volumeId, VolumeStatus.DELETING, VolumeStatus.ERROR_DELETING);
@@ -135,8 +140,10 @@ public final class VolumeManager {
         }
         try {
             driver.deleteSnapshot(snapshotId);
-            snapshots.markDeleted(snapshotId);
-            quotas.release(snapshot.projectId(), Map.of(Resource.SNAPSHOTS, 1L, Resource.GIGABYTES, (long) snapshot.size()));
+            transactions.run(() -> {
+                snapshots.markDeleted(snapshotId);
+                quotas.release(snapshot.projectId(), Map.of(Resource.SNAPSHOTS, 1L, Resource.GIGABYTES, (long) snapshot.size()));
+            });
         } catch (IOException | RuntimeException e) {
             LOG.error("deleting snapshot {} failed", snapshotId, e);
             snapshots.compareAndSetStatus(snapshotId, SnapshotStatus.DELETING, SnapshotStatus.ERROR_DELETING);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hearth.service.FakeBackupEngine;
 import io.hearth.service.Http;
+import io.hearth.service.TestDatabase;
 import io.hearth.service.config.HearthConfig;
 import io.hearth.service.config.IniFile;
 import io.hearth.service.server.HearthServer;
@@ -25,13 +26,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The Cinder backup API's rules over HTTP against an in-process server (a fake engine stands in for the repository). */
+/**
+ * The Cinder backup API's rules over HTTP against an in-process server (a fake engine stands in for the repository), on
+ * the database the run names ({@link TestDatabase}).
+ */
 class BackupApiTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @TempDir
     Path dir;
 
+    private TestDatabase database;
     private HearthServer server;
     private FakeBackupEngine engine;
     private Http http;
@@ -39,6 +44,7 @@ class BackupApiTest {
     @BeforeEach
     void start() throws Exception {
         engine = new FakeBackupEngine(dir.resolve("repo"));
+        database = TestDatabase.create();
         server = HearthServer.start(config(dir.resolve("state"), 10), c -> engine);
         http = new Http("http://127.0.0.1:" + server.port(), "admin:demo", "3.71");
     }
@@ -48,11 +54,16 @@ class BackupApiTest {
         if (server != null) {
             server.close();
         }
+        if (database != null) {
+            database.close();
+        }
     }
 
-    static HearthConfig config(Path state, int quotaBackups) {
-        return HearthConfig.from(IniFile.parse(List.of("[DEFAULT]", "state_path = " + state, "osapi_volume_listen_port = 0",
-                "quota_backups = " + quotaBackups, "backup_max_operations = 2", "host = test-host"), "test"));
+    private HearthConfig config(Path state, int quotaBackups) {
+        List<String> lines = new ArrayList<>(List.of("[DEFAULT]", "state_path = " + state, "osapi_volume_listen_port = 0",
+                "quota_backups = " + quotaBackups, "backup_max_operations = 2", "host = test-host"));
+        lines.addAll(database.iniLines());
+        return HearthConfig.from(IniFile.parse(lines, "test"));
     }
 
     private String createVolume(int size) {
@@ -432,5 +443,23 @@ class BackupApiTest {
         assertThat(limits.get("totalBackupsUsed").asInt()).isEqualTo(1);
         assertThat(limits.get("maxTotalBackups").asInt()).isEqualTo(10);
         assertThat(limits.get("totalBackupGigabytesUsed").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void nulCharactersAreRefusedAlikeOnEveryDatabase() {
+        // (Jetty itself refuses %00 in a path.)
+        String volume = createVolume(1);
+        for (Http.Response refused : List.of(
+                http.post("/v3/demo/volumes", "{\"volume\": {\"size\": 1, \"name\": \"a\\u0000b\"}}"),
+                http.post("/v3/demo/backups", "{\"backup\": {\"volume_id\": \"" + volume + "\", \"metadata\": {\"k\": \"\\u0000\"}}}"),
+                http.put("/v3/demo/volumes/" + volume, "{\"volume\": {\"description\": \"\\u0000\"}}"),
+                http.get("/v3/demo/backups?name=%00"))) {
+            assertThat(refused.status()).as(refused.body().toString()).isEqualTo(400);
+            assertThat(refused.body().at("/badRequest/message").asText()).contains("NUL character");
+        }
+        JsonNode volumes = http.get("/v3/demo/volumes/detail").body().get("volumes");
+        assertThat(volumes).singleElement().satisfies(v -> assertThat(v.get("description").isNull()).isTrue());
+        assertThat(http.get("/v3/demo/backups").body().get("backups")).isEmpty();
+        assertThat(backupsInUse()).isZero();
     }
 }
