@@ -42,6 +42,7 @@ public final class BackupManager {
     private final Semaphore operations;
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private final Set<String> restoringVolumes = ConcurrentHashMap.newKeySet();
 
     public BackupManager(BackupDao backups, VolumeDao volumes, SnapshotDao snapshots, QuotaService quotas, BackupEngine engine,
             Bus bus, HearthConfig config, BackupProgress progress) {
@@ -74,12 +75,17 @@ public final class BackupManager {
 
     private void createBackup(String backupId) throws InterruptedException {
         Backup backup = backups.find(backupId).orElse(null);
-        if (backup == null || backup.status() != BackupStatus.CREATING) {
+        // A message delivered again (its first acknowledgement lost) must not start the backup twice, here or elsewhere.
+        if (backup == null || backup.status() != BackupStatus.CREATING || !isMine(backup) || !running.add(backupId)) {
             return;
         }
-        operations.acquire();
-        running.add(backupId);
         String temporarySnapshot = null;
+        try {
+            operations.acquire();
+        } catch (InterruptedException e) {
+            running.remove(backupId);
+            throw e;
+        }
         try {
             VolumeMessage.BackupDevice device = bus.call(Topics.VOLUME, new VolumeMessage.GetBackupDevice(backupId),
                     VolumeMessage.BackupDevice.class, VOLUME_CALL_TIMEOUT);
@@ -140,10 +146,16 @@ public final class BackupManager {
         Backup backup = backups.find(backupId).orElse(null);
         Volume volume = volumes.find(volumeId).orElse(null);
         VolumeStatus working = volumeIsNew ? VolumeStatus.CREATING : VolumeStatus.RESTORING_BACKUP;
-        if (backup == null || backup.status() != BackupStatus.RESTORING || volume == null || volume.status() != working) {
+        if (backup == null || backup.status() != BackupStatus.RESTORING || volume == null || volume.status() != working
+                || !isMine(backup) || !restoringVolumes.add(volumeId)) {
             return;
         }
-        operations.acquire();
+        try {
+            operations.acquire();
+        } catch (InterruptedException e) {
+            restoringVolumes.remove(volumeId);
+            throw e;
+        }
         try {
             Path target = config.volumesPath().resolve("volume-" + volumeId);
             try (RandomAccessFile file = new RandomAccessFile(target.toFile(), "rw")) {
@@ -165,6 +177,7 @@ public final class BackupManager {
             backups.compareAndSetStatus(backupId, BackupStatus.RESTORING, BackupStatus.AVAILABLE);
             volumes.compareAndSetStatus(volumeId, working, volumeIsNew ? VolumeStatus.ERROR : VolumeStatus.ERROR_RESTORING);
         } finally {
+            restoringVolumes.remove(volumeId);
             progress.finish(backupId);
             operations.release();
         }
@@ -210,7 +223,10 @@ public final class BackupManager {
         }
     }
 
-    /** Start-up (cinder's init_host): nothing this host owned is left in a transitional status. */
+    /**
+     * Start-up (cinder's init_host), before this host takes messages: nothing it owned is left in a transitional
+     * status, so a redelivered request for such work finds it finished and does nothing.
+     */
     public void cleanupAfterRestart() {
         for (Backup backup : backups.withStatus(BackupStatus.CREATING, config.host())) {
             backups.fail(backup.id(), BackupStatus.CREATING, RESTART_REASON);
@@ -224,9 +240,22 @@ public final class BackupManager {
                 }
             }
         }
+    }
+
+    /** After start-up and subscription: deletes this host left unfinished are asked for again. */
+    public void resumeDeletes() {
         for (Backup backup : backups.withStatus(BackupStatus.DELETING, config.host())) {
             bus.cast(Topics.BACKUP, new BackupMessage.DeleteBackup(backup.id()));
         }
+    }
+
+    /** Creating and restoring belong to the host the row names; any other host leaves such a message alone. */
+    private boolean isMine(Backup backup) {
+        if (config.host().equals(backup.host())) {
+            return true;
+        }
+        LOG.warn("ignoring a request for backup {}, which host {} works on", backup.id(), backup.host());
+        return false;
     }
 
     private boolean isDeleting(String backupId) {

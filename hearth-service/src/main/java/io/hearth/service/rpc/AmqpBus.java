@@ -6,6 +6,8 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Delivery;
 import com.rabbitmq.client.ShutdownSignalException;
+import io.hearth.engine.ErrorCategory;
+import io.hearth.engine.HearthException;
 import io.hearth.service.error.ErrorKind;
 import io.hearth.service.error.ServiceException;
 import java.io.IOException;
@@ -89,7 +91,8 @@ public final class AmqpBus implements Bus {
                 }
             }, tag -> {});
         } catch (IOException | TimeoutException e) {
-            throw new IllegalStateException("Cannot reach the message broker at " + url + " (transport_url): " + e.getMessage(), e);
+            throw new HearthException(ErrorCategory.UNAVAILABLE, "Cannot reach the message broker at " + url + " (transport_url): "
+                    + e.getMessage(), e);
         }
     }
 

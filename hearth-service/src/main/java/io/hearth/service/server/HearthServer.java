@@ -1,5 +1,6 @@
 package io.hearth.service.server;
 
+import io.hearth.engine.HearthException;
 import io.hearth.service.api.Api;
 import io.hearth.service.auth.NoAuthAuthenticator;
 import io.hearth.service.auth.ProjectScope;
@@ -11,8 +12,14 @@ import io.hearth.service.backup.BackupProgress;
 import io.hearth.service.config.HearthConfig;
 import io.hearth.service.db.Database;
 import io.hearth.service.quota.QuotaService;
+import io.hearth.service.backup.BackupMessage;
+import io.hearth.service.backup.RepositoryBackupEngine;
+import io.hearth.service.db.Json;
+import io.hearth.service.rpc.AmqpBus;
 import io.hearth.service.rpc.Bus;
 import io.hearth.service.rpc.InProcessBus;
+import io.hearth.service.rpc.MessageCodec;
+import io.hearth.service.rpc.TransportUrl;
 import io.hearth.service.rpc.Topics;
 import io.hearth.service.scheduler.Scheduler;
 import io.hearth.service.scheduler.ServiceRegistry;
@@ -23,9 +30,14 @@ import io.hearth.service.volume.SparseFileDriver;
 import io.hearth.service.volume.VolumeApi;
 import io.hearth.service.volume.VolumeDao;
 import io.hearth.service.volume.VolumeManager;
+import io.hearth.service.volume.VolumeMessage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -34,13 +46,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One process running every part: api, scheduler, volume and backup services over the in-process bus, H2 under the
- * state path, and the backup repository at {@code backup_posix_path}. The wiring is here and only here.
+ * A process running some or all of the parts: api, scheduler, volume and backup services, over the in-process bus
+ * or, with {@code transport_url}, over RabbitMQ between processes. The wiring is here and only here.
  */
 public final class HearthServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HearthServer.class);
-    private static final String VOLUME_BINARY = "cinder-volume";
-    private static final String SCHEDULER_BINARY = "cinder-scheduler";
+    /** How long a cast keeps trying while the broker is away (a broker restart takes seconds). */
+    private static final Duration PUBLISH_RETRY = Duration.ofSeconds(60);
 
     private final Database database;
     private final Bus bus;
@@ -56,22 +68,54 @@ public final class HearthServer implements AutoCloseable {
         this.heartbeat = heartbeat;
     }
 
-    /**
-     * Starts everything. {@code engines} opens the backup engine from the configuration (the repository in
-     * production, a fake in tests of the service's rules).
-     */
+    /** Every part in this process. */
     public static HearthServer start(HearthConfig config, Function<HearthConfig, BackupEngine> engines) throws IOException {
+        return start(config, EnumSet.allOf(Role.class), engines);
+    }
+
+    /**
+     * Starts the given roles. {@code engines} opens the backup engine from the configuration (the repository in
+     * production, a fake in tests of the service's rules); only a backup role opens one.
+     */
+    public static HearthServer start(HearthConfig config, Set<Role> roles, Function<HearthConfig, BackupEngine> engines)
+            throws IOException {
+        if (roles.isEmpty()) {
+            throw new IllegalArgumentException("no role to run");
+        }
+        if (config.transportUrl() == null && !roles.containsAll(EnumSet.allOf(Role.class))) {
+            throw HearthException.badInput("Running " + roles + " alone needs transport_url (the message broker the other"
+                    + " roles listen on); without it every role runs in one process.");
+        }
         Files.createDirectories(config.statePath());
         Database database = Database.open(config.databaseUrl());
-        Bus bus = new InProcessBus();
-        BackupEngine engine;
+        Bus bus;
+        BackupEngine engine = null;
         try {
-            engine = engines.apply(config);
+            bus = config.transportUrl() == null ? new InProcessBus()
+                    : new AmqpBus(TransportUrl.parse(config.transportUrl()), config.controlExchange(), config.rabbitQosPrefetchCount(),
+                            PUBLISH_RETRY, new MessageCodec(Json.MAPPER, List.of(BackupMessage.class, VolumeMessage.class)),
+                            "hearth " + roles + " on " + config.host());
         } catch (RuntimeException e) {
-            bus.close();
             database.close();
             throw e;
         }
+        try {
+            if (roles.contains(Role.BACKUP)) {
+                engine = engines.apply(config);
+            }
+            return wire(config, roles, database, bus, engine);
+        } catch (RuntimeException | IOException e) {
+            bus.close();
+            if (engine != null) {
+                engine.close();
+            }
+            database.close();
+            throw e;
+        }
+    }
+
+    private static HearthServer wire(HearthConfig config, Set<Role> roles, Database database, Bus bus, BackupEngine engine)
+            throws IOException {
         var jdbi = database.jdbi();
         VolumeDao volumes = new VolumeDao(jdbi);
         SnapshotDao snapshots = new SnapshotDao(jdbi);
@@ -82,52 +126,74 @@ public final class HearthServer implements AutoCloseable {
         ServiceRegistry services = new ServiceRegistry(jdbi, config.serviceDownTime(), Clock.systemUTC());
         SparseFileDriver driver = new SparseFileDriver(config.volumesPath());
         BackupProgress progress = new BackupProgress();
-
-        VolumeManager volumeManager = new VolumeManager(volumes, snapshots, backups, attachments, driver, quotas);
+        // The api asks the scheduler's host choice directly; only a scheduler role takes its messages.
         Scheduler scheduler = new Scheduler(services, backups, volumes, snapshots, bus);
-        BackupManager backupManager = new BackupManager(backups, volumes, snapshots, quotas, engine, bus, config, progress);
-        bus.subscribe(Topics.VOLUME, volumeManager::handle);
-        bus.subscribe(Topics.SCHEDULER, scheduler::handle);
-        bus.subscribe(Topics.BACKUP, backupManager::handle);
+        String host = config.host();
 
-        volumeManager.cleanupAfterRestart();
-        backupManager.cleanupAfterRestart();
+        if (roles.contains(Role.VOLUME)) {
+            VolumeManager volumeManager = new VolumeManager(volumes, snapshots, backups, attachments, driver, quotas);
+            volumeManager.cleanupAfterRestart();
+            bus.subscribe(Topics.VOLUME, volumeManager::handle);
+            bus.subscribe(Topics.onHost(Topics.VOLUME, host), volumeManager::handle);
+        }
+        if (roles.contains(Role.SCHEDULER)) {
+            bus.subscribe(Topics.SCHEDULER, scheduler::handle);
+        }
+        if (roles.contains(Role.BACKUP)) {
+            BackupManager backupManager = new BackupManager(backups, volumes, snapshots, quotas, engine, bus, config, progress);
+            backupManager.cleanupAfterRestart();
+            bus.subscribe(Topics.BACKUP, backupManager::handle);
+            bus.subscribe(Topics.onHost(Topics.BACKUP, host), backupManager::handle);
+            backupManager.resumeDeletes();
+        }
+
+        List<Role> beating = roles.stream().filter(r -> r.topic() != null).toList();
         String zone = config.storageAvailabilityZone();
-        services.register(config.host(), VOLUME_BINARY, Topics.VOLUME, zone);
-        services.register(config.host(), SCHEDULER_BINARY, Topics.SCHEDULER, zone);
-        services.register(config.host(), Scheduler.BACKUP_BINARY, Topics.BACKUP, zone);
+        for (Role role : beating) {
+            services.register(host, role.topic(), role.topic(), zone);
+        }
         ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
         long interval = config.reportInterval().toMillis();
         heartbeat.scheduleAtFixedRate(() -> {
             try {
-                services.heartbeat(config.host(), VOLUME_BINARY);
-                services.heartbeat(config.host(), SCHEDULER_BINARY);
-                services.heartbeat(config.host(), Scheduler.BACKUP_BINARY);
+                for (Role role : beating) {
+                    services.heartbeat(host, role.topic());
+                }
             } catch (RuntimeException e) {
                 LOG.warn("heartbeat failed", e);
             }
         }, interval, interval, TimeUnit.MILLISECONDS);
 
-        VolumeApi volumeApi = new VolumeApi(volumes, snapshots, backups, attachments, quotas, scope, bus, config);
-        AttachmentApi attachmentApi = new AttachmentApi(attachments, volumes, volumeApi, driver, scope);
-        BackupApi backupApi = new BackupApi(backups, volumes, snapshots, volumeApi, quotas, scheduler, scope, bus, config, engine.serviceName());
-        Api api = new Api(new NoAuthAuthenticator(), scope, backupApi, progress, volumeApi, attachmentApi, quotas, services, config);
-        api.start();
-        LOG.info("hearth listening on http://{}:{} (state {}, backups {})", config.listenHost(), api.port(), config.statePath(),
-                config.backupPosixPath());
+        Api api = null;
+        if (roles.contains(Role.API)) {
+            VolumeApi volumeApi = new VolumeApi(volumes, snapshots, backups, attachments, quotas, scope, scheduler, bus, config);
+            AttachmentApi attachmentApi = new AttachmentApi(attachments, volumes, volumeApi, driver, scope);
+            BackupApi backupApi = new BackupApi(backups, volumes, snapshots, volumeApi, quotas, scheduler, scope, bus, config,
+                    engine != null ? engine.serviceName() : RepositoryBackupEngine.SERVICE_NAME);
+            api = new Api(new NoAuthAuthenticator(), scope, backupApi, progress, volumeApi, attachmentApi, quotas, services, config);
+            api.start();
+            LOG.info("hearth api listening on http://{}:{}", config.listenHost(), api.port());
+        }
+        LOG.info("hearth {} on host {} (state {}, backups {}, bus {})", roles, host, config.statePath(), config.backupPosixPath(),
+                config.transportUrl() == null ? "in-process" : TransportUrl.parse(config.transportUrl()));
         return new HearthServer(database, bus, engine, api, heartbeat);
     }
 
+    /** The api's port; -1 in a process without the api. */
     public int port() {
-        return api.port();
+        return api == null ? -1 : api.port();
     }
 
     @Override
     public void close() {
-        api.close();
+        if (api != null) {
+            api.close();
+        }
         heartbeat.shutdownNow();
         bus.close();
-        engine.close();
+        if (engine != null) {
+            engine.close();
+        }
         database.close();
     }
 }

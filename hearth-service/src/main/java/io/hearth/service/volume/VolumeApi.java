@@ -11,6 +11,7 @@ import io.hearth.service.error.ServiceException;
 import io.hearth.service.quota.QuotaService;
 import io.hearth.service.quota.Resource;
 import io.hearth.service.rpc.Bus;
+import io.hearth.service.scheduler.Scheduler;
 import io.hearth.service.rpc.Topics;
 import io.hearth.service.snapshot.Snapshot;
 import io.hearth.service.snapshot.SnapshotDao;
@@ -37,12 +38,14 @@ public final class VolumeApi {
     private final AttachmentDao attachments;
     private final QuotaService quotas;
     private final ProjectScope scope;
+    private final Scheduler scheduler;
     private final Bus bus;
     private final HearthConfig config;
 
     public VolumeApi(VolumeDao volumes, SnapshotDao snapshots, BackupDao backups, AttachmentDao attachments, QuotaService quotas,
-            ProjectScope scope, Bus bus, HearthConfig config) {
+            ProjectScope scope, Scheduler scheduler, Bus bus, HearthConfig config) {
         this.volumes = volumes;
+        this.scheduler = scheduler;
         this.snapshots = snapshots;
         this.backups = backups;
         this.attachments = attachments;
@@ -111,12 +114,13 @@ public final class VolumeApi {
         volumes.insert(volume);
         if (backup != null) {
             // Create the empty volume first, then let the backup service fill it (the volume stays creating until then).
-            if (!backups.startRestore(backup.id(), volume.id(), config.host())) {
+            String host = scheduler.restoreHost(backup);
+            if (!backups.startRestore(backup.id(), volume.id(), host)) {
                 volumes.compareAndSetStatus(volume.id(), VolumeStatus.CREATING, VolumeStatus.ERROR);
                 throw ServiceException.invalidBackup("Backup status must be available");
             }
             bus.call(Topics.VOLUME, new VolumeMessage.CreateVolume(volume.id()), Object.class, CREATE_TIMEOUT);
-            bus.cast(Topics.BACKUP, new BackupMessage.RestoreBackup(backup.id(), volume.id(), true));
+            bus.cast(Topics.onHost(Topics.BACKUP, host), new BackupMessage.RestoreBackup(backup.id(), volume.id(), true));
         } else {
             bus.cast(Topics.VOLUME, new VolumeMessage.CreateVolume(volume.id()));
         }

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
  * takes its own control exchange, which also prefixes its queues, so parallel runs never share a queue.
  */
 public final class RabbitBroker implements AutoCloseable {
-    public static final TransportUrl URL = TransportUrl.parse(
-            System.getProperty("hearth.test.transport_url", "rabbit://guest:guest@127.0.0.1:5672/"));
+    public static final String TRANSPORT_URL = System.getProperty("hearth.test.transport_url", "rabbit://guest:guest@127.0.0.1:5672/");
+    public static final TransportUrl URL = TransportUrl.parse(TRANSPORT_URL);
 
     private final String exchange = "hearth-test-" + UUID.randomUUID().toString().substring(0, 8);
     private final List<AutoCloseable> buses = new ArrayList<>();
