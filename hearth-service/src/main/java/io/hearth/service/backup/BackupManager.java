@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -228,11 +229,33 @@ public final class BackupManager {
      * status, so a redelivered request for such work finds it finished and does nothing.
      */
     public void cleanupAfterRestart() {
-        for (Backup backup : backups.withStatus(BackupStatus.CREATING, config.host())) {
-            backups.fail(backup.id(), BackupStatus.CREATING, RESTART_REASON);
-            releaseSource(backup, null);
+        recover(config.host(), RESTART_REASON);
+    }
+
+    /**
+     * The work of backup hosts whose heartbeat stopped ends as their own restart would end it, so a killed host
+     * leaves no backup creating and no volume backing-up. Every live backup host does this; compare-and-set makes
+     * the race between them harmless.
+     */
+    public void recoverStoppedHosts(List<String> stoppedHosts) {
+        for (String host : stoppedHosts) {
+            if (!host.equals(config.host())) {
+                recover(host, "backup service on host " + host + " stopped (no heartbeat for service_down_time)");
+                for (Backup backup : backups.withStatus(BackupStatus.DELETING, host)) {
+                    bus.cast(Topics.BACKUP, new BackupMessage.DeleteBackup(backup.id()));
+                }
+            }
         }
-        for (Backup backup : backups.withStatus(BackupStatus.RESTORING, config.host())) {
+    }
+
+    private void recover(String host, String reason) {
+        for (Backup backup : backups.withStatus(BackupStatus.CREATING, host)) {
+            if (backups.fail(backup.id(), BackupStatus.CREATING, reason)) {
+                LOG.warn("backup {} failed: {}", backup.id(), reason);
+                releaseSource(backup, null);
+            }
+        }
+        for (Backup backup : backups.withStatus(BackupStatus.RESTORING, host)) {
             backups.compareAndSetStatus(backup.id(), BackupStatus.RESTORING, BackupStatus.AVAILABLE);
             if (backup.restoreVolumeId() != null) {
                 if (!volumes.compareAndSetStatus(backup.restoreVolumeId(), VolumeStatus.RESTORING_BACKUP, VolumeStatus.ERROR_RESTORING)) {

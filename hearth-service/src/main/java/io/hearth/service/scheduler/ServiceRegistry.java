@@ -58,6 +58,11 @@ public final class ServiceRegistry {
         return list().stream().filter(s -> s.binary().equals(binary) && s.up() && !s.disabled()).toList();
     }
 
+    /** Hosts whose {@code binary} stopped heartbeating (disabled or not: a disabled service can still have work running). */
+    public List<String> downHosts(String binary) {
+        return list().stream().filter(s -> s.binary().equals(binary) && !s.up()).map(ServiceRecord::host).toList();
+    }
+
     public boolean setDisabled(String host, String binary, boolean disabled, String reason) {
         return jdbi.withHandle(h -> h.createUpdate("""
                 UPDATE services SET disabled = :disabled, disabled_reason = :reason WHERE host = :host AND binary_name = :binary""")

@@ -139,8 +139,9 @@ public final class HearthServer implements AutoCloseable {
         if (roles.contains(Role.SCHEDULER)) {
             bus.subscribe(Topics.SCHEDULER, scheduler::handle);
         }
+        BackupManager backupManager = null;
         if (roles.contains(Role.BACKUP)) {
-            BackupManager backupManager = new BackupManager(backups, volumes, snapshots, quotas, engine, bus, config, progress);
+            backupManager = new BackupManager(backups, volumes, snapshots, quotas, engine, bus, config, progress);
             backupManager.cleanupAfterRestart();
             bus.subscribe(Topics.BACKUP, backupManager::handle);
             bus.subscribe(Topics.onHost(Topics.BACKUP, host), backupManager::handle);
@@ -152,7 +153,7 @@ public final class HearthServer implements AutoCloseable {
         for (Role role : beating) {
             services.register(host, role.topic(), role.topic(), zone);
         }
-        ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
+        ScheduledExecutorService heartbeat = Executors.newScheduledThreadPool(2, Thread.ofVirtual().factory());
         long interval = config.reportInterval().toMillis();
         heartbeat.scheduleAtFixedRate(() -> {
             try {
@@ -163,6 +164,17 @@ public final class HearthServer implements AutoCloseable {
                 LOG.warn("heartbeat failed", e);
             }
         }, interval, interval, TimeUnit.MILLISECONDS);
+        if (backupManager != null) {
+            BackupManager recovering = backupManager;
+            // Not on the heartbeat's thread: recovering waits for the volume service, and heartbeats must not.
+            heartbeat.scheduleWithFixedDelay(() -> {
+                try {
+                    recovering.recoverStoppedHosts(services.downHosts(Scheduler.BACKUP_BINARY));
+                } catch (RuntimeException e) {
+                    LOG.warn("recovering the work of stopped backup hosts failed", e);
+                }
+            }, interval, interval, TimeUnit.MILLISECONDS);
+        }
 
         Api api = null;
         if (roles.contains(Role.API)) {
