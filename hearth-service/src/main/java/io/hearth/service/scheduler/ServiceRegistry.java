@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /** The services table: services heartbeat into it; a service whose heartbeat is older than service_down_time is down. */
 public final class ServiceRegistry {
@@ -19,8 +20,24 @@ public final class ServiceRegistry {
         this.clock = clock;
     }
 
-    /** Registers (or re-registers) a service and beats once. */
+    /**
+     * Registers (or re-registers) a service and beats once. Processes starting together may take the same new id;
+     * the loser of that race tries again with the next one.
+     */
     public void register(String host, String binary, String topic, String availabilityZone) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                insertOrUpdate(host, binary, topic, availabilityZone);
+                return;
+            } catch (UnableToExecuteStatementException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void insertOrUpdate(String host, String binary, String topic, String availabilityZone) {
         Instant now = clock.instant();
         jdbi.useTransaction(h -> {
             int updated = h.createUpdate("""
