@@ -17,7 +17,11 @@ ROLES=(scheduler:scheduler-1 volume:volume-1 volume:volume-2 backup:backup-1 bac
 
 die() { echo "cluster: $*" >&2; exit 1; }
 
-alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# Running, and not a zombie (where nothing reaps orphans, a killed process stays one).
+alive() {
+  local state
+  [[ -f "$1" ]] && state=$(ps -o stat= -p "$(cat "$1")" 2>/dev/null) && [[ $state != Z* ]]
+}
 
 # Installs haproxy and rabbitmq-server when missing (a fresh Debian machine), and starts the broker if it is down.
 prerequisites() {
