@@ -5,6 +5,7 @@
 #   scripts/cluster.sh up       start it; the last line is HEARTH_URL=<the HAProxy endpoint>
 #   scripts/cluster.sh status   one line per process: <role> <pid> <up|down>
 #   scripts/cluster.sh down     stop every process (the data stays in the cluster directory)
+#   scripts/cluster.sh purge    down, then remove the cluster's queues from the broker and its directory
 #
 # HEARTH_CLUSTER_DIR: where state, logs and pid files go (default: cluster-data in the checkout).
 # HEARTH_DB_CONNECTION: [database] connection (default: H2 shared between the processes through AUTO_SERVER).
@@ -165,9 +166,22 @@ down() {
   echo "cluster: down"
 }
 
+purge() {
+  down
+  if [[ -f "$DIR/exchange" ]] && command -v rabbitmqctl >/dev/null 2>&1; then
+    local exchange queue
+    exchange=$(cat "$DIR/exchange")
+    for queue in $(rabbitmqctl list_queues -q --no-table-headers name 2>/dev/null | grep -F "$exchange."); do
+      rabbitmqctl delete_queue -q "$queue" >/dev/null 2>&1 || true
+    done
+  fi
+  rm -rf "$DIR"
+}
+
 case "${1:-}" in
   up) up ;;
   status) status ;;
   down) down ;;
-  *) echo "usage: scripts/cluster.sh up|status|down" >&2; exit 2 ;;
+  purge) purge ;;
+  *) echo "usage: scripts/cluster.sh up|status|down|purge" >&2; exit 2 ;;
 esac

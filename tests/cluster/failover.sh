@@ -4,7 +4,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export HEARTH_CLUSTER_DIR="$(mktemp -d)"
-trap '"$ROOT/scripts/cluster.sh" down >/dev/null; rm -rf "$HEARTH_CLUSTER_DIR"' EXIT
+trap '"$ROOT/scripts/cluster.sh" purge >/dev/null' EXIT
 fail() { echo "cluster failover: FAILED: $*" >&2; exit 1; }
 
 url=$("$ROOT/scripts/cluster.sh" up | sed -n 's/^HEARTH_URL=//p')

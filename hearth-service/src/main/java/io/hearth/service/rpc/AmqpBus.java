@@ -5,6 +5,8 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Delivery;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.hearth.engine.ErrorCategory;
 import io.hearth.engine.HearthException;
@@ -79,6 +81,17 @@ public final class AmqpBus implements Bus {
         this.replyQueue = exchange + ".reply." + UUID.randomUUID();
         try {
             this.connection = factory.newConnection(clientName);
+            ((Recoverable) connection).addRecoveryListener(new RecoveryListener() {
+                @Override
+                public void handleRecovery(Recoverable recovered) {
+                    LOG.info("connection to {} recovered", url);
+                }
+
+                @Override
+                public void handleRecoveryStarted(Recoverable recovering) {
+                    LOG.warn("connection to {} lost, reconnecting", url);
+                }
+            });
             Channel setup = connection.createChannel();
             setup.exchangeDeclare(exchange, "direct", true);
             Channel replies = connection.createChannel();

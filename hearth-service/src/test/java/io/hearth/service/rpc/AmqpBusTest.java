@@ -160,13 +160,13 @@ class AmqpBusTest {
         AmqpBus server = broker.bus(codec, serverName);
         BlockingQueue<Record> seen = new LinkedBlockingQueue<>();
         CountDownLatch firstDelivery = new CountDownLatch(1);
-        CountDownLatch never = new CountDownLatch(1);
+        CountDownLatch connectionClosed = new CountDownLatch(1);
         server.subscribe("work", message -> {
             seen.add(message);
             if (message instanceof TestMessage.Hold && firstDelivery.getCount() == 1) {
-                // The first delivery is still unacknowledged when the connection goes.
+                // The first delivery is still unacknowledged when the connection goes; its acknowledgement is lost.
                 firstDelivery.countDown();
-                never.await(5, TimeUnit.SECONDS);
+                connectionClosed.await();
                 return null;
             }
             return message instanceof TestMessage.Echo echo ? new Echoed(echo.text(), "server") : null;
@@ -176,6 +176,7 @@ class AmqpBusTest {
         assertThat(firstDelivery.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
 
         broker.closeConnection(serverName);
+        connectionClosed.countDown();
 
         // The redelivery of the unacknowledged message, then new work both ways.
         assertThat(seen.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(new TestMessage.Hold("unfinished"));

@@ -58,7 +58,7 @@ public final class RabbitBroker implements AutoCloseable {
         }
     }
 
-    private static String rabbitmqctl(String... arguments) throws IOException, InterruptedException {
+    static String rabbitmqctl(String... arguments) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("rabbitmqctl"));
         command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
