@@ -24,10 +24,11 @@ alive() {
   [[ -f "$1" ]] && state=$(ps -o stat= -p "$(cat "$1")" 2>/dev/null) && [[ $state != Z* ]]
 }
 
-# Installs haproxy and rabbitmq-server when missing (a fresh Debian machine), and starts the broker if it is down.
+# Installs haproxy, curl and rabbitmq-server when missing (a fresh Debian machine), and starts the broker if it is down.
 prerequisites() {
   local missing=()
   command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
   if [[ -z "${HEARTH_TRANSPORT_URL:-}" ]] && ! command -v rabbitmq-server >/dev/null 2>&1; then missing+=(rabbitmq-server); fi
   if (( ${#missing[@]} )); then
     [[ $(id -u) == 0 ]] || die "install ${missing[*]} first (apt-get install ${missing[*]})"
@@ -46,7 +47,8 @@ free_port() {
   local port
   while :; do
     port=$(( 20000 + RANDOM % 20000 ))
-    ss -ltnH "sport = :$port" | grep -q . || { echo "$port"; return; }
+    # Free when nothing answers a connection there.
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
   done
 }
 
