@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test: engine, service (on H2, then on PostgreSQL and MariaDB: scripts/databases.sh), CLI (crash,
 # corruption, concurrency), end-to-end against a real `hearth serve`, then the scenario with the real `cinder`
-# and `openstack` clients (apt-get install python3-cinderclient python3-openstackclient).
+# and `openstack` clients (apt-get install python3-cinderclient python3-openstackclient), and the cluster failover
+# test (HAProxy in front of two api processes; RabbitMQ on 127.0.0.1:5672).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B verify -Pdatabases "$@"
 tests/clients/scenario.sh
+tests/cluster/failover.sh
 # One closing line over everything that ran.
 python3 - <<'PY'
 import glob, xml.etree.ElementTree as ET

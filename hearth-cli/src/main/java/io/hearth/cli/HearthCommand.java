@@ -2,6 +2,9 @@ package io.hearth.cli;
 
 import io.hearth.cli.repo.RepoCommand;
 import io.hearth.cli.client.BackupCommand;
+import io.hearth.cli.client.ServiceCommand;
+import io.hearth.cli.server.ApiCommand;
+import io.hearth.cli.server.SchedulerCommand;
 import io.hearth.cli.server.ServeCommand;
 import io.hearth.cli.volume.VolumeCommand;
 import picocli.CommandLine;
@@ -13,7 +16,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "hearth 0.1.0",
         description = "Block storage with a first-class backup service.",
-        subcommands = {RepoCommand.class, TrainCommand.class, ServeCommand.class, BackupCommand.class, VolumeCommand.class})
+        subcommands = {RepoCommand.class, TrainCommand.class, ServeCommand.class, ApiCommand.class, SchedulerCommand.class,
+                BackupCommand.class, VolumeCommand.class, ServiceCommand.class})
 public final class HearthCommand {
 
     public static void main(String[] args) {

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -19,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 public final class FakeBackupEngine implements BackupEngine {
     private final Path root;
     private final Semaphore gate = new Semaphore(Integer.MAX_VALUE);
+    private final Map<String, Integer> runs = new ConcurrentHashMap<>();
 
     public FakeBackupEngine(Path root) {
         this.root = root;
@@ -37,8 +40,18 @@ public final class FakeBackupEngine implements BackupEngine {
         gate.release(Integer.MAX_VALUE / 2);
     }
 
+    /** How many times this engine started the backup: a duplicate message must not start it twice. */
+    public int runs(String backupId) {
+        return runs.getOrDefault(backupId, 0);
+    }
+
+    public int totalRuns() {
+        return runs.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
     @Override
     public Result backup(Job job, ProgressListener progress) {
+        runs.merge(job.backupId(), 1, Integer::sum);
         try {
             while (!gate.tryAcquire(50, TimeUnit.MILLISECONDS)) {
                 progress.progress(0, 1);

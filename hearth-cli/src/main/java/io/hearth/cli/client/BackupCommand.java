@@ -1,5 +1,7 @@
 package io.hearth.cli.client;
 
+import io.hearth.cli.server.RoleOptions;
+import io.hearth.service.server.Role;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hearth.cli.ProgressBar;
 import io.hearth.engine.ErrorCategory;
@@ -21,12 +23,24 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code hearth backup ...}: the backup lifecycle against the API. */
-@Command(name = "backup", mixinStandardHelpOptions = true, description = "Create, list, show, restore, delete, export and import backups.",
+@Command(name = "backup", mixinStandardHelpOptions = true, description = {"Create, list, show, restore, delete, export and import backups.",
+                "With --config FILE and no subcommand: run the backup service (needs transport_url)."},
         subcommands = {BackupCommand.Create.class, BackupCommand.ListBackups.class, BackupCommand.Show.class, BackupCommand.Restore.class,
                 BackupCommand.Delete.class, BackupCommand.Export.class, BackupCommand.Import.class})
-public final class BackupCommand {
+public final class BackupCommand implements Callable<Integer> {
     private static final Duration WAIT = Duration.ofHours(24);
     private static final List<String> COLUMNS = List.of("id", "name", "status", "size", "volume_id", "is_incremental", "created_at");
+
+    @Spec
+    CommandSpec groupSpec;
+    @Mixin
+    RoleOptions service;
+
+    /** {@code hearth backup --config FILE}: the backup service alone, talking to the other roles over transport_url. */
+    @Override
+    public Integer call() throws Exception {
+        return service.runOrUsage(groupSpec, Role.BACKUP);
+    }
 
     /** Waits for a backup to leave {@code working}, drawing its progress; fails with the backup's fail_reason. */
     static JsonNode awaitBackup(ApiClient api, String id, String working, String label, boolean bar) {

@@ -1,5 +1,7 @@
 package io.hearth.cli.volume;
 
+import io.hearth.cli.server.RoleOptions;
+import io.hearth.service.server.Role;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hearth.cli.client.ApiClient;
 import io.hearth.cli.client.ClientOptions;
@@ -26,9 +28,21 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code hearth volume ...}: create and list volumes, and copy disk images in and out through an attachment. */
-@Command(name = "volume", mixinStandardHelpOptions = true, description = "Create and list volumes; write a disk image into one or read it out.",
+@Command(name = "volume", mixinStandardHelpOptions = true, description = {"Create and list volumes; write a disk image into one or read it out.",
+                "With --config FILE and no subcommand: run the volume service (needs transport_url)."},
         subcommands = {VolumeCommand.Create.class, VolumeCommand.ListVolumes.class, VolumeCommand.Write.class, VolumeCommand.Read.class})
-public final class VolumeCommand {
+public final class VolumeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec groupSpec;
+    @Mixin
+    RoleOptions service;
+
+    /** {@code hearth volume --config FILE}: the volume service alone, talking to the other roles over transport_url. */
+    @Override
+    public Integer call() throws Exception {
+        return service.runOrUsage(groupSpec, Role.VOLUME);
+    }
+
     private static final int CHUNK = 1 << 20;
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an empty volume and wait until it is available.")

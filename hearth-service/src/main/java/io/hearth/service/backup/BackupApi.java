@@ -192,13 +192,15 @@ public final class BackupApi {
 
     public void forceDelete(RequestContext context, String id) {
         scope.requireAdmin(context, "volume_extension:backup_admin_actions:force_delete");
-        get(context, id);
+        Backup backup = get(context, id);
         if (backups.countChildren(id) > 0) {
             throw ServiceException.invalidBackup("Incremental backups exist for this backup.");
         }
         backupHost(null);
         if (backups.forceDeleting(id)) {
-            bus.cast(Topics.BACKUP, new BackupMessage.DeleteBackup(id));
+            // A running backup stops only where it runs.
+            bus.cast(backup.status() == BackupStatus.CREATING && backup.host() != null ? Topics.onHost(Topics.BACKUP, backup.host())
+                    : Topics.BACKUP, new BackupMessage.DeleteBackup(id));
         }
     }
 
@@ -228,15 +230,16 @@ public final class BackupApi {
         if (backup.size() > volume.size()) {
             throw ServiceException.invalidVolume("volume size " + volume.size() + " is too small to restore backup of size " + backup.size() + ".");
         }
+        String host = scheduler.restoreHost(backup);
         transactions.run(() -> {
-            if (!backups.startRestore(id, volume.id(), config.host())) {
+            if (!backups.startRestore(id, volume.id(), host)) {
                 throw ServiceException.invalidBackup("Backup status must be available");
             }
             if (!volumes.compareAndSetStatus(volume.id(), VolumeStatus.AVAILABLE, VolumeStatus.RESTORING_BACKUP)) {
                 throw ServiceException.invalidVolume("Volume to be restored to must be available");
             }
         });
-        bus.cast(Topics.BACKUP, new BackupMessage.RestoreBackup(id, volume.id(), false));
+        bus.cast(Topics.onHost(Topics.BACKUP, host), new BackupMessage.RestoreBackup(id, volume.id(), false));
         return new Restored(id, volume.id(), volume.name());
     }
 

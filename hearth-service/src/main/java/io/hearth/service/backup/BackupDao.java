@@ -107,9 +107,10 @@ public final class BackupDao {
                 .execute()) == 1;
     }
 
+    /** {@code host}: the backup host that does the restore (and cleans it up if it restarts meanwhile). */
     public boolean startRestore(String id, String volumeId, String host) {
         return jdbi.withHandle(h -> h.createUpdate("""
-                UPDATE backups SET status = 'restoring', restore_volume_id = :volume, host = COALESCE(host, :host), updated_at = :now
+                UPDATE backups SET status = 'restoring', restore_volume_id = :volume, host = :host, updated_at = :now
                 WHERE id = :id AND status = 'available' AND deleted = FALSE""")
                 .bind("id", id).bind("volume", volumeId).bind("host", host).bind("now", Database.toSql(Instant.now()))
                 .execute()) == 1;
@@ -167,6 +168,13 @@ public final class BackupDao {
     }
 
     /** Force delete: from whatever status to deleting. */
+    /** Moves a creating backup to another backup host, unless something else changed it first. */
+    public boolean reassignHost(String id, String from, String to) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                UPDATE backups SET host = :to, updated_at = :now WHERE id = :id AND status = 'creating' AND host = :from""")
+                .bind("id", id).bind("from", from).bind("to", to).bind("now", Database.toSql(Instant.now())).execute()) == 1;
+    }
+
     public boolean forceDeleting(String id) {
         return jdbi.withHandle(h -> h.createUpdate("UPDATE backups SET status = 'deleting', updated_at = :now WHERE id = :id AND deleted = FALSE AND status <> 'deleting'")
                 .bind("id", id).bind("now", Database.toSql(Instant.now())).execute()) == 1;

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,6 +45,7 @@ public final class BackupManager {
     private final Semaphore operations;
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private final Set<String> restoringVolumes = ConcurrentHashMap.newKeySet();
 
     public BackupManager(BackupDao backups, VolumeDao volumes, SnapshotDao snapshots, QuotaService quotas, BackupEngine engine,
             Bus bus, HearthConfig config, BackupProgress progress, Transactions transactions) {
@@ -77,12 +79,17 @@ public final class BackupManager {
 
     private void createBackup(String backupId) throws InterruptedException {
         Backup backup = backups.find(backupId).orElse(null);
-        if (backup == null || backup.status() != BackupStatus.CREATING) {
+        // A message delivered again (its first acknowledgement lost) must not start the backup twice, here or elsewhere.
+        if (backup == null || backup.status() != BackupStatus.CREATING || !isMine(backup) || !running.add(backupId)) {
             return;
         }
-        operations.acquire();
-        running.add(backupId);
         String temporarySnapshot = null;
+        try {
+            operations.acquire();
+        } catch (InterruptedException e) {
+            running.remove(backupId);
+            throw e;
+        }
         try {
             VolumeMessage.BackupDevice device = bus.call(Topics.VOLUME, new VolumeMessage.GetBackupDevice(backupId),
                     VolumeMessage.BackupDevice.class, VOLUME_CALL_TIMEOUT);
@@ -143,10 +150,16 @@ public final class BackupManager {
         Backup backup = backups.find(backupId).orElse(null);
         Volume volume = volumes.find(volumeId).orElse(null);
         VolumeStatus working = volumeIsNew ? VolumeStatus.CREATING : VolumeStatus.RESTORING_BACKUP;
-        if (backup == null || backup.status() != BackupStatus.RESTORING || volume == null || volume.status() != working) {
+        if (backup == null || backup.status() != BackupStatus.RESTORING || volume == null || volume.status() != working
+                || !isMine(backup) || !restoringVolumes.add(volumeId)) {
             return;
         }
-        operations.acquire();
+        try {
+            operations.acquire();
+        } catch (InterruptedException e) {
+            restoringVolumes.remove(volumeId);
+            throw e;
+        }
         try {
             Path target = config.volumesPath().resolve("volume-" + volumeId);
             try (RandomAccessFile file = new RandomAccessFile(target.toFile(), "rw")) {
@@ -168,6 +181,7 @@ public final class BackupManager {
             backups.compareAndSetStatus(backupId, BackupStatus.RESTORING, BackupStatus.AVAILABLE);
             volumes.compareAndSetStatus(volumeId, working, volumeIsNew ? VolumeStatus.ERROR : VolumeStatus.ERROR_RESTORING);
         } finally {
+            restoringVolumes.remove(volumeId);
             progress.finish(backupId);
             operations.release();
         }
@@ -217,13 +231,38 @@ public final class BackupManager {
         }
     }
 
-    /** Start-up (cinder's init_host): nothing this host owned is left in a transitional status. */
+    /**
+     * Start-up (cinder's init_host), before this host takes messages: nothing it owned is left in a transitional
+     * status, so a redelivered request for such work finds it finished and does nothing.
+     */
     public void cleanupAfterRestart() {
-        for (Backup backup : backups.withStatus(BackupStatus.CREATING, config.host())) {
-            backups.fail(backup.id(), BackupStatus.CREATING, RESTART_REASON);
-            releaseSource(backup, null);
+        recover(config.host(), RESTART_REASON);
+    }
+
+    /**
+     * The work of backup hosts whose heartbeat stopped ends as their own restart would end it, so a killed host
+     * leaves no backup creating and no volume backing-up. Every live backup host does this; compare-and-set makes
+     * the race between them harmless.
+     */
+    public void recoverStoppedHosts(List<String> stoppedHosts) {
+        for (String host : stoppedHosts) {
+            if (!host.equals(config.host())) {
+                recover(host, "backup service on host " + host + " stopped (no heartbeat for service_down_time)");
+                for (Backup backup : backups.withStatus(BackupStatus.DELETING, host)) {
+                    bus.cast(Topics.BACKUP, new BackupMessage.DeleteBackup(backup.id()));
+                }
+            }
         }
-        for (Backup backup : backups.withStatus(BackupStatus.RESTORING, config.host())) {
+    }
+
+    private void recover(String host, String reason) {
+        for (Backup backup : backups.withStatus(BackupStatus.CREATING, host)) {
+            if (backups.fail(backup.id(), BackupStatus.CREATING, reason)) {
+                LOG.warn("backup {} failed: {}", backup.id(), reason);
+                releaseSource(backup, null);
+            }
+        }
+        for (Backup backup : backups.withStatus(BackupStatus.RESTORING, host)) {
             backups.compareAndSetStatus(backup.id(), BackupStatus.RESTORING, BackupStatus.AVAILABLE);
             if (backup.restoreVolumeId() != null) {
                 if (!volumes.compareAndSetStatus(backup.restoreVolumeId(), VolumeStatus.RESTORING_BACKUP, VolumeStatus.ERROR_RESTORING)) {
@@ -231,9 +270,22 @@ public final class BackupManager {
                 }
             }
         }
+    }
+
+    /** After start-up and subscription: deletes this host left unfinished are asked for again. */
+    public void resumeDeletes() {
         for (Backup backup : backups.withStatus(BackupStatus.DELETING, config.host())) {
             bus.cast(Topics.BACKUP, new BackupMessage.DeleteBackup(backup.id()));
         }
+    }
+
+    /** Creating and restoring belong to the host the row names; any other host leaves such a message alone. */
+    private boolean isMine(Backup backup) {
+        if (config.host().equals(backup.host())) {
+            return true;
+        }
+        LOG.warn("ignoring a request for backup {}, which host {} works on", backup.id(), backup.host());
+        return false;
     }
 
     private boolean isDeleting(String backupId) {

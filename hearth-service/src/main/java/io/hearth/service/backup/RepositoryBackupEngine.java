@@ -121,7 +121,15 @@ public final class RepositoryBackupEngine implements BackupEngine {
 
     @Override
     public String serviceName() {
-        // The name backup records carry; an import elsewhere checks it (cinder compares the driver the same way).
+        return serviceName(location);
+    }
+
+    /** The name backup records carry for this target; an import elsewhere checks it (cinder compares the driver so). */
+    public static String serviceName(BackupTargetConfig target) {
+        return serviceName(target.location(BackupTargets.installed()));
+    }
+
+    private static String serviceName(TargetLocation location) {
         return "hearth.backup.drivers." + (location.scheme().equals("file") ? "posix" : location.scheme());
     }
 

@@ -19,6 +19,10 @@ import java.util.Map;
  * @param backupMaxOperations concurrent backup and restore data operations; 0 means unlimited
  * @param backupTarget where backups go: cinder's {@code backup_driver} and the options of that driver
  * @param database {@code [database] connection}: H2 under the state path unless set
+ * @param transportUrl the message broker ({@code rabbit://user:password@host:port/vhost}); null: every service in this
+ *     process talks over the in-process bus
+ * @param controlExchange the broker exchange of this deployment (oslo.messaging's {@code control_exchange})
+ * @param rabbitQosPrefetchCount unacknowledged messages one topic consumer holds ({@code [oslo_messaging_rabbit]}); 0: no limit
  */
 public record HearthConfig(
         Path statePath,
@@ -38,7 +42,10 @@ public record HearthConfig(
         int maxLimit,
         Duration serviceDownTime,
         Duration reportInterval,
-        DatabaseUrl database) {
+        DatabaseUrl database,
+        String transportUrl,
+        String controlExchange,
+        int rabbitQosPrefetchCount) {
 
     public static HearthConfig defaults() {
         return from(IniFile.empty());
@@ -78,11 +85,18 @@ public record HearthConfig(
                 integer(ini, "osapi_max_limit", 1000, 1, Integer.MAX_VALUE),
                 Duration.ofSeconds(integer(ini, "service_down_time", 60, 1, 86_400)),
                 Duration.ofSeconds(integer(ini, "report_interval", 10, 1, 86_400)),
-                database);
+                database,
+                ini.get("DEFAULT", "transport_url").filter(url -> !url.isBlank()).orElse(null),
+                ini.get("DEFAULT", "control_exchange").orElse("hearth"),
+                integer(ini, "oslo_messaging_rabbit", "rabbit_qos_prefetch_count", 64, 0, 65_535));
     }
 
     private static int integer(IniFile ini, String key, int fallback, int min, int max) {
-        String value = ini.get("DEFAULT", key).orElse(null);
+        return integer(ini, "DEFAULT", key, fallback, min, max);
+    }
+
+    private static int integer(IniFile ini, String section, String key, int fallback, int min, int max) {
+        String value = ini.get(section, key).orElse(null);
         if (value == null) {
             return fallback;
         }
@@ -108,7 +122,8 @@ public record HearthConfig(
     public HearthConfig withListenPort(int port) {
         return new HearthConfig(statePath, listenHost, port, authStrategy, backupTarget, backupCompressionAlgorithm,
                 backupMaxOperations, host, storageAvailabilityZone, quotaVolumes, quotaSnapshots, quotaGigabytes, quotaBackups,
-                quotaBackupGigabytes, maxLimit, serviceDownTime, reportInterval, database);
+                quotaBackupGigabytes, maxLimit, serviceDownTime, reportInterval, database, transportUrl, controlExchange,
+                rabbitQosPrefetchCount);
     }
 
     public Path volumesPath() {

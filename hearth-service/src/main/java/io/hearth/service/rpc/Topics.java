@@ -7,4 +7,9 @@ public final class Topics {
     public static final String BACKUP = "cinder-backup";
 
     private Topics() {}
+
+    /** The topic of one host's service, as oslo.messaging's {@code topic.server}: a cast there reaches that host only. */
+    public static String onHost(String topic, String host) {
+        return topic + "." + host;
+    }
 }

@@ -4,6 +4,7 @@ import io.hearth.service.backup.Backup;
 import io.hearth.service.backup.BackupDao;
 import io.hearth.service.backup.BackupMessage;
 import io.hearth.service.backup.BackupStatus;
+import io.hearth.service.error.ServiceException;
 import io.hearth.service.rpc.Bus;
 import io.hearth.service.rpc.Topics;
 import io.hearth.service.snapshot.SnapshotDao;
@@ -56,7 +57,15 @@ public final class Scheduler {
             }
             return;
         }
-        bus.cast(Topics.BACKUP, new BackupMessage.CreateBackup(backupId));
+        // The host the API chose, unless it went down meanwhile; the cast reaches that host only.
+        String host = backup.host();
+        if (candidates.stream().noneMatch(s -> s.host().equals(backup.host()))) {
+            host = pick(candidates).host();
+            if (!backups.reassignHost(backupId, backup.host(), host)) {
+                return;
+            }
+        }
+        bus.cast(Topics.onHost(Topics.BACKUP, host), new BackupMessage.CreateBackup(backupId));
     }
 
     /** Up and enabled backup services, in the zone if one is asked for. */
@@ -64,6 +73,19 @@ public final class Scheduler {
         return services.upServices(BACKUP_BINARY).stream()
                 .filter(s -> availabilityZone == null || s.availabilityZone().equals(availabilityZone))
                 .toList();
+    }
+
+    /**
+     * The host to restore a backup: the one that holds it if it is up, another up host otherwise (as cinder; all
+     * hosts reach the same repository).
+     */
+    public String restoreHost(Backup backup) {
+        List<ServiceRecord> hosts = backupHosts(null);
+        if (hosts.isEmpty()) {
+            throw ServiceException.unavailable("No backup service is up to restore backup " + backup.id()
+                    + ": start one or enable it (os-services), then try again.");
+        }
+        return hosts.stream().anyMatch(s -> s.host().equals(backup.host())) ? backup.host() : pick(hosts).host();
     }
 
     public ServiceRecord pick(List<ServiceRecord> candidates) {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /** The services table: services heartbeat into it; a service whose heartbeat is older than service_down_time is down. */
 public final class ServiceRegistry {
@@ -19,8 +20,24 @@ public final class ServiceRegistry {
         this.clock = clock;
     }
 
-    /** Registers (or re-registers) a service and beats once. */
+    /**
+     * Registers (or re-registers) a service and beats once. Processes starting together may take the same new id;
+     * the loser of that race tries again with the next one.
+     */
     public void register(String host, String binary, String topic, String availabilityZone) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                insertOrUpdate(host, binary, topic, availabilityZone);
+                return;
+            } catch (UnableToExecuteStatementException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void insertOrUpdate(String host, String binary, String topic, String availabilityZone) {
         Instant now = clock.instant();
         jdbi.useTransaction(h -> {
             int updated = h.createUpdate("""
@@ -56,6 +73,11 @@ public final class ServiceRegistry {
     /** Hosts running {@code binary} that are up and enabled. */
     public List<ServiceRecord> upServices(String binary) {
         return list().stream().filter(s -> s.binary().equals(binary) && s.up() && !s.disabled()).toList();
+    }
+
+    /** Hosts whose {@code binary} stopped heartbeating (disabled or not: a disabled service can still have work running). */
+    public List<String> downHosts(String binary) {
+        return list().stream().filter(s -> s.binary().equals(binary) && !s.up()).map(ServiceRecord::host).toList();
     }
 
     public boolean setDisabled(String host, String binary, boolean disabled, String reason) {

@@ -1,5 +1,6 @@
 package io.hearth.service.server;
 
+import io.hearth.engine.HearthException;
 import io.hearth.service.api.Api;
 import io.hearth.service.auth.NoAuthAuthenticator;
 import io.hearth.service.auth.ProjectScope;
@@ -12,8 +13,14 @@ import io.hearth.service.config.HearthConfig;
 import io.hearth.service.db.Database;
 import io.hearth.service.db.Transactions;
 import io.hearth.service.quota.QuotaService;
+import io.hearth.service.backup.BackupMessage;
+import io.hearth.service.backup.RepositoryBackupEngine;
+import io.hearth.service.db.Json;
+import io.hearth.service.rpc.AmqpBus;
 import io.hearth.service.rpc.Bus;
 import io.hearth.service.rpc.InProcessBus;
+import io.hearth.service.rpc.MessageCodec;
+import io.hearth.service.rpc.TransportUrl;
 import io.hearth.service.rpc.Topics;
 import io.hearth.service.scheduler.Scheduler;
 import io.hearth.service.scheduler.ServiceRegistry;
@@ -24,9 +31,14 @@ import io.hearth.service.volume.SparseFileDriver;
 import io.hearth.service.volume.VolumeApi;
 import io.hearth.service.volume.VolumeDao;
 import io.hearth.service.volume.VolumeManager;
+import io.hearth.service.volume.VolumeMessage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -35,14 +47,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One process running every part: api, scheduler, volume and backup services over the in-process bus, the database
- * of {@code [database] connection} (H2 under the state path by default), and the backup repository at
- * {@code backup_posix_path}. The wiring is here and only here.
+ * A process running some or all of the parts: api, scheduler, volume and backup services, over the in-process bus
+ * or, with {@code transport_url}, over RabbitMQ between processes; the database of {@code [database] connection}
+ * (H2 under the state path by default); the backup repository that {@code backup_driver} names. The wiring is here
+ * and only here.
  */
 public final class HearthServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HearthServer.class);
-    private static final String VOLUME_BINARY = "cinder-volume";
-    private static final String SCHEDULER_BINARY = "cinder-scheduler";
+    /** How long a cast keeps trying while the broker is away (a broker restart takes seconds). */
+    private static final Duration PUBLISH_RETRY = Duration.ofSeconds(60);
 
     private final Database database;
     private final Bus bus;
@@ -58,22 +71,54 @@ public final class HearthServer implements AutoCloseable {
         this.heartbeat = heartbeat;
     }
 
-    /**
-     * Starts everything. {@code engines} opens the backup engine from the configuration (the repository in
-     * production, a fake in tests of the service's rules).
-     */
+    /** Every part in this process. */
     public static HearthServer start(HearthConfig config, Function<HearthConfig, BackupEngine> engines) throws IOException {
+        return start(config, EnumSet.allOf(Role.class), engines);
+    }
+
+    /**
+     * Starts the given roles. {@code engines} opens the backup engine from the configuration (the repository in
+     * production, a fake in tests of the service's rules); only a backup role opens one.
+     */
+    public static HearthServer start(HearthConfig config, Set<Role> roles, Function<HearthConfig, BackupEngine> engines)
+            throws IOException {
+        if (roles.isEmpty()) {
+            throw new IllegalArgumentException("no role to run");
+        }
+        if (config.transportUrl() == null && !roles.containsAll(EnumSet.allOf(Role.class))) {
+            throw HearthException.badInput("Running " + roles + " alone needs transport_url (the message broker the other"
+                    + " roles listen on); without it every role runs in one process.");
+        }
         Files.createDirectories(config.statePath());
         Database database = Database.open(config.database());
-        Bus bus = new InProcessBus();
-        BackupEngine engine;
+        Bus bus;
+        BackupEngine engine = null;
         try {
-            engine = engines.apply(config);
+            bus = config.transportUrl() == null ? new InProcessBus()
+                    : new AmqpBus(TransportUrl.parse(config.transportUrl()), config.controlExchange(), config.rabbitQosPrefetchCount(),
+                            PUBLISH_RETRY, new MessageCodec(Json.MAPPER, List.of(BackupMessage.class, VolumeMessage.class)),
+                            "hearth " + roles + " on " + config.host());
         } catch (RuntimeException e) {
-            bus.close();
             database.close();
             throw e;
         }
+        try {
+            if (roles.contains(Role.BACKUP)) {
+                engine = engines.apply(config);
+            }
+            return wire(config, roles, database, bus, engine);
+        } catch (RuntimeException | IOException e) {
+            bus.close();
+            if (engine != null) {
+                engine.close();
+            }
+            database.close();
+            throw e;
+        }
+    }
+
+    private static HearthServer wire(HearthConfig config, Set<Role> roles, Database database, Bus bus, BackupEngine engine)
+            throws IOException {
         var jdbi = database.jdbi();
         VolumeDao volumes = new VolumeDao(jdbi);
         SnapshotDao snapshots = new SnapshotDao(jdbi);
@@ -93,57 +138,91 @@ public final class HearthServer implements AutoCloseable {
         ServiceRegistry services = new ServiceRegistry(jdbi, config.serviceDownTime(), Clock.systemUTC());
         SparseFileDriver driver = new SparseFileDriver(config.volumesPath());
         BackupProgress progress = new BackupProgress();
-
-        VolumeManager volumeManager = new VolumeManager(workVolumes, workSnapshots, workBackups, new AttachmentDao(patient), driver,
-                workQuotas, workTransactions);
+        // The api asks the scheduler's host choice directly; only a scheduler role takes its messages.
         Scheduler scheduler = new Scheduler(services, backups, volumes, snapshots, bus);
-        Scheduler schedulerService = new Scheduler(new ServiceRegistry(patient, config.serviceDownTime(), Clock.systemUTC()),
-                workBackups, workVolumes, workSnapshots, bus);
-        BackupManager backupManager = new BackupManager(workBackups, workVolumes, workSnapshots, workQuotas, engine, bus, config,
-                progress, workTransactions);
-        bus.subscribe(Topics.VOLUME, volumeManager::handle);
-        bus.subscribe(Topics.SCHEDULER, schedulerService::handle);
-        bus.subscribe(Topics.BACKUP, backupManager::handle);
+        String host = config.host();
 
-        volumeManager.cleanupAfterRestart();
-        backupManager.cleanupAfterRestart();
+        if (roles.contains(Role.VOLUME)) {
+            VolumeManager volumeManager = new VolumeManager(workVolumes, workSnapshots, workBackups, new AttachmentDao(patient), driver,
+                    workQuotas, workTransactions);
+            volumeManager.cleanupAfterRestart();
+            bus.subscribe(Topics.VOLUME, volumeManager::handle);
+            bus.subscribe(Topics.onHost(Topics.VOLUME, host), volumeManager::handle);
+        }
+        if (roles.contains(Role.SCHEDULER)) {
+            Scheduler schedulerService = new Scheduler(new ServiceRegistry(patient, config.serviceDownTime(), Clock.systemUTC()),
+                    workBackups, workVolumes, workSnapshots, bus);
+            bus.subscribe(Topics.SCHEDULER, schedulerService::handle);
+        }
+        BackupManager backupManager = null;
+        if (roles.contains(Role.BACKUP)) {
+            backupManager = new BackupManager(workBackups, workVolumes, workSnapshots, workQuotas, engine, bus, config, progress,
+                    workTransactions);
+            backupManager.cleanupAfterRestart();
+            bus.subscribe(Topics.BACKUP, backupManager::handle);
+            bus.subscribe(Topics.onHost(Topics.BACKUP, host), backupManager::handle);
+            backupManager.resumeDeletes();
+        }
+
+        List<Role> beating = roles.stream().filter(r -> r.topic() != null).toList();
         String zone = config.storageAvailabilityZone();
-        services.register(config.host(), VOLUME_BINARY, Topics.VOLUME, zone);
-        services.register(config.host(), SCHEDULER_BINARY, Topics.SCHEDULER, zone);
-        services.register(config.host(), Scheduler.BACKUP_BINARY, Topics.BACKUP, zone);
-        ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
+        for (Role role : beating) {
+            services.register(host, role.topic(), role.topic(), zone);
+        }
+        ScheduledExecutorService heartbeat = Executors.newScheduledThreadPool(2, Thread.ofVirtual().factory());
         long interval = config.reportInterval().toMillis();
         heartbeat.scheduleAtFixedRate(() -> {
             try {
-                services.heartbeat(config.host(), VOLUME_BINARY);
-                services.heartbeat(config.host(), SCHEDULER_BINARY);
-                services.heartbeat(config.host(), Scheduler.BACKUP_BINARY);
+                for (Role role : beating) {
+                    services.heartbeat(host, role.topic());
+                }
             } catch (RuntimeException e) {
                 LOG.warn("heartbeat failed", e);
             }
         }, interval, interval, TimeUnit.MILLISECONDS);
+        if (backupManager != null) {
+            BackupManager recovering = backupManager;
+            // Not on the heartbeat's thread: recovering waits for the volume service, and heartbeats must not.
+            heartbeat.scheduleWithFixedDelay(() -> {
+                try {
+                    recovering.recoverStoppedHosts(services.downHosts(Scheduler.BACKUP_BINARY));
+                } catch (RuntimeException e) {
+                    LOG.warn("recovering the work of stopped backup hosts failed", e);
+                }
+            }, interval, interval, TimeUnit.MILLISECONDS);
+        }
 
-        VolumeApi volumeApi = new VolumeApi(volumes, snapshots, backups, attachments, quotas, scope, bus, config, transactions);
-        AttachmentApi attachmentApi = new AttachmentApi(attachments, volumes, volumeApi, driver, scope, transactions);
-        BackupApi backupApi = new BackupApi(backups, volumes, snapshots, volumeApi, quotas, scheduler, scope, bus, config, engine.serviceName(),
-                transactions);
-        Api api = new Api(new NoAuthAuthenticator(), scope, backupApi, progress, volumeApi, attachmentApi, quotas, services, config);
-        api.start();
-        LOG.info("hearth listening on http://{}:{} (state {}, database {}, backups {})", config.listenHost(), api.port(),
-                config.statePath(), config.database(), config.backupTarget().driver());
+        Api api = null;
+        if (roles.contains(Role.API)) {
+            VolumeApi volumeApi = new VolumeApi(volumes, snapshots, backups, attachments, quotas, scope, scheduler, bus, config,
+                    transactions);
+            AttachmentApi attachmentApi = new AttachmentApi(attachments, volumes, volumeApi, driver, scope, transactions);
+            BackupApi backupApi = new BackupApi(backups, volumes, snapshots, volumeApi, quotas, scheduler, scope, bus, config,
+                    engine != null ? engine.serviceName() : RepositoryBackupEngine.serviceName(config.backupTarget()), transactions);
+            api = new Api(new NoAuthAuthenticator(), scope, backupApi, progress, volumeApi, attachmentApi, quotas, services, config);
+            api.start();
+            LOG.info("hearth api listening on http://{}:{}", config.listenHost(), api.port());
+        }
+        LOG.info("hearth {} on host {} (state {}, database {}, backups {}, bus {})", roles, host, config.statePath(), config.database(),
+                config.backupTarget().driver(), config.transportUrl() == null ? "in-process" : TransportUrl.parse(config.transportUrl()));
         return new HearthServer(database, bus, engine, api, heartbeat);
     }
 
+    /** The api's port; -1 in a process without the api. */
     public int port() {
-        return api.port();
+        return api == null ? -1 : api.port();
     }
 
     @Override
     public void close() {
-        api.close();
+        if (api != null) {
+            api.close();
+        }
         heartbeat.shutdownNow();
         bus.close();
-        engine.close();
+        if (engine != null) {
+            engine.close();
+        }
         database.close();
     }
 }

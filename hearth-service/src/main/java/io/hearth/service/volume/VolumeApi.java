@@ -12,6 +12,7 @@ import io.hearth.service.error.ServiceException;
 import io.hearth.service.quota.QuotaService;
 import io.hearth.service.quota.Resource;
 import io.hearth.service.rpc.Bus;
+import io.hearth.service.scheduler.Scheduler;
 import io.hearth.service.rpc.Topics;
 import io.hearth.service.snapshot.Snapshot;
 import io.hearth.service.snapshot.SnapshotDao;
@@ -38,14 +39,16 @@ public final class VolumeApi {
     private final AttachmentDao attachments;
     private final QuotaService quotas;
     private final ProjectScope scope;
+    private final Scheduler scheduler;
     private final Bus bus;
     private final HearthConfig config;
     private final Transactions transactions;
 
     public VolumeApi(VolumeDao volumes, SnapshotDao snapshots, BackupDao backups, AttachmentDao attachments, QuotaService quotas,
-            ProjectScope scope, Bus bus, HearthConfig config, Transactions transactions) {
+            ProjectScope scope, Scheduler scheduler, Bus bus, HearthConfig config, Transactions transactions) {
         this.transactions = transactions;
         this.volumes = volumes;
+        this.scheduler = scheduler;
         this.snapshots = snapshots;
         this.backups = backups;
         this.attachments = attachments;
@@ -111,17 +114,19 @@ public final class VolumeApi {
                 request.sourceVolid(), request.backupId(), request.metadata() == null ? Map.of() : request.metadata(), false,
                 Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS), null, null);
         Backup restored = backup;
+        // The backup service that fills the volume: the backup's host if it is up, else another live one.
+        String host = backup == null ? null : scheduler.restoreHost(backup);
         transactions.run(() -> {
             quotas.reserve(context.projectId(), Map.of(Resource.VOLUMES, 1L, Resource.GIGABYTES, (long) volume.size()));
             volumes.insert(volume);
-            if (restored != null && !backups.startRestore(restored.id(), volume.id(), config.host())) {
+            if (restored != null && !backups.startRestore(restored.id(), volume.id(), host)) {
                 throw ServiceException.invalidBackup("Backup status must be available");
             }
         });
         if (backup != null) {
             // Create the empty volume first, then let the backup service fill it (the volume stays creating until then).
             bus.call(Topics.VOLUME, new VolumeMessage.CreateVolume(volume.id()), Object.class, CREATE_TIMEOUT);
-            bus.cast(Topics.BACKUP, new BackupMessage.RestoreBackup(backup.id(), volume.id(), true));
+            bus.cast(Topics.onHost(Topics.BACKUP, host), new BackupMessage.RestoreBackup(backup.id(), volume.id(), true));
         } else {
             bus.cast(Topics.VOLUME, new VolumeMessage.CreateVolume(volume.id()));
         }

@@ -1,0 +1,195 @@
+package io.hearth.service.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hearth.engine.HearthException;
+import io.hearth.service.FakeBackupEngine;
+import io.hearth.service.Http;
+import io.hearth.service.backup.BackupMessage;
+import io.hearth.service.config.HearthConfig;
+import io.hearth.service.config.IniFile;
+import io.hearth.service.db.Json;
+import io.hearth.service.rpc.AmqpBus;
+import io.hearth.service.rpc.MessageCodec;
+import io.hearth.service.rpc.RabbitBroker;
+import io.hearth.service.rpc.Topics;
+import io.hearth.service.volume.VolumeMessage;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The roles as separate servers over the real RabbitMQ: one api, one scheduler, one volume and two backup services,
+ * each with its own host name, sharing the database and the volumes directory (one machine, as documented).
+ */
+class DistributedTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    private RabbitBroker broker;
+    private final List<HearthServer> servers = new ArrayList<>();
+    private final Map<String, FakeBackupEngine> engines = new java.util.HashMap<>();
+    private final Map<String, HearthServer> backupHosts = new java.util.HashMap<>();
+    private Http http;
+
+    @BeforeEach
+    void start() throws Exception {
+        broker = new RabbitBroker();
+        start("volume-1", EnumSet.of(Role.VOLUME));
+        start("scheduler-1", EnumSet.of(Role.SCHEDULER));
+        startBackupHost("backup-a");
+        startBackupHost("backup-b");
+        HearthServer api = start("api-1", EnumSet.of(Role.API));
+        http = new Http("http://127.0.0.1:" + api.port(), "admin:demo", "3.71");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (HearthServer server : servers.reversed()) {
+            server.close();
+        }
+        broker.close();
+    }
+
+    private HearthConfig config(String host) {
+        return HearthConfig.from(IniFile.parse(List.of("[DEFAULT]", "state_path = " + dir.resolve("state"), "osapi_volume_listen_port = 0",
+                "host = " + host, "transport_url = " + RabbitBroker.TRANSPORT_URL, "control_exchange = " + broker.exchange(),
+                "report_interval = 1", "service_down_time = 10", "backup_max_operations = 2", "quota_backups = 100",
+                "quota_volumes = 100", "quota_backup_gigabytes = 1000"), "test"));
+    }
+
+    private HearthServer start(String host, EnumSet<Role> roles) throws Exception {
+        HearthServer server = HearthServer.start(config(host), roles, c -> {
+            throw new AssertionError("only backup services open the engine");
+        });
+        servers.add(server);
+        return server;
+    }
+
+    private void startBackupHost(String host) throws Exception {
+        FakeBackupEngine engine = new FakeBackupEngine(dir.resolve("repo"));
+        HearthServer server = HearthServer.start(config(host), EnumSet.of(Role.BACKUP), c -> engine);
+        servers.add(server);
+        engines.put(host, engine);
+        backupHosts.put(host, server);
+    }
+
+    private String createVolume() {
+        Http.Response created = http.post("/v3/demo/volumes", "{\"volume\": {\"size\": 1}}");
+        assertThat(created.status()).as(created.body().toString()).isEqualTo(202);
+        String id = created.body().at("/volume/id").asText();
+        http.await("/v3/demo/volumes/" + id, b -> b.at("/volume/status").asText().equals("available"), WAIT);
+        return id;
+    }
+
+    private String createBackup(String volumeId) {
+        Http.Response created = http.post("/v3/demo/backups", "{\"backup\": {\"volume_id\": \"" + volumeId + "\"}}");
+        assertThat(created.status()).as(created.body().toString()).isEqualTo(202);
+        return created.body().at("/backup/id").asText();
+    }
+
+    private JsonNode awaitBackupDone(String id) {
+        return http.await("/v3/demo/backups/" + id, b -> !b.at("/backup/status").asText().equals("creating"), WAIT).get("backup");
+    }
+
+    private List<String> services(String state) {
+        JsonNode list = http.get("/v3/demo/os-services").body().get("services");
+        return StreamSupport.stream(list.spliterator(), false).filter(s -> s.get("state").asText().equals(state))
+                .map(s -> s.get("binary").asText() + "@" + s.get("host").asText()).sorted().toList();
+    }
+
+    @Test
+    void backupsAndRestoresRunOnTheBackupHostsAndOsServicesListsEveryRole() {
+        assertThat(services("up")).containsExactly("cinder-backup@backup-a", "cinder-backup@backup-b", "cinder-scheduler@scheduler-1",
+                "cinder-volume@volume-1");
+        List<String> volumes = List.of(createVolume(), createVolume(), createVolume());
+        List<String> backups = new ArrayList<>();
+        for (int round = 0; round < 4; round++) {
+            List<String> started = volumes.stream().map(this::createBackup).toList();
+            for (String id : started) {
+                assertThat(awaitBackupDone(id).get("status").asText()).isEqualTo("available");
+            }
+            backups.addAll(started);
+        }
+        // 12 backups, each host picked at random: both hosts worked (a miss has odds of 1 in 2048).
+        assertThat(engines.get("backup-a").totalRuns() + engines.get("backup-b").totalRuns()).isEqualTo(12);
+        assertThat(engines.get("backup-a").totalRuns()).isPositive();
+        assertThat(engines.get("backup-b").totalRuns()).isPositive();
+
+        Http.Response restore = http.post("/v3/demo/backups/" + backups.getFirst() + "/restore", "{\"restore\": {\"name\": \"r\"}}");
+        assertThat(restore.status()).as(restore.body().toString()).isEqualTo(202);
+        String target = restore.body().at("/restore/volume_id").asText();
+        http.await("/v3/demo/volumes/" + target, b -> b.at("/volume/status").asText().equals("available"), WAIT);
+        assertThat(http.get("/v3/demo/backups/" + backups.getFirst()).body().at("/backup/status").asText()).isEqualTo("available");
+    }
+
+    @Test
+    void aDuplicateCreateMessageDoesNotRunTheBackupTwice() throws Exception {
+        String volume = createVolume();
+        engines.values().forEach(FakeBackupEngine::hold);
+        String backup = createBackup(volume);
+        String host = http.await("/v3/demo/backups/" + backup, b -> engines.values().stream().anyMatch(e -> e.runs(backup) == 1), WAIT) != null
+                ? engines.entrySet().stream().filter(e -> e.getValue().runs(backup) == 1).findFirst().orElseThrow().getKey() : null;
+
+        // As if the first delivery's acknowledgement had been lost: the same request arrives again, on its host and on the topic.
+        AmqpBus wire = broker.bus(new MessageCodec(Json.MAPPER, List.of(BackupMessage.class, VolumeMessage.class)), "duplicate");
+        wire.cast(Topics.onHost(Topics.BACKUP, host), new BackupMessage.CreateBackup(backup));
+        wire.cast(Topics.BACKUP, new BackupMessage.CreateBackup(backup));
+        wire.cast(Topics.SCHEDULER, new BackupMessage.ScheduleBackup(backup));
+        engines.values().forEach(FakeBackupEngine::release);
+
+        assertThat(awaitBackupDone(backup).get("status").asText()).isEqualTo("available");
+        http.await("/v3/demo/volumes/" + volume, b -> b.at("/volume/status").asText().equals("available"), WAIT);
+        // The duplicates were handled (the queues are empty) and did nothing.
+        http.await("/v3/demo/backups/" + backup, b -> messagesLeft() == 0, WAIT);
+        assertThat(engines.get("backup-a").runs(backup) + engines.get("backup-b").runs(backup)).isEqualTo(1);
+        assertThat(http.get("/v3/demo/backups/" + backup).body().at("/backup/status").asText()).isEqualTo("available");
+    }
+
+    private long messagesLeft() {
+        try {
+            long left = 0;
+            for (String topic : List.of(Topics.BACKUP, Topics.SCHEDULER, Topics.onHost(Topics.BACKUP, "backup-a"),
+                    Topics.onHost(Topics.BACKUP, "backup-b"))) {
+                left += broker.messagesIn(topic);
+            }
+            return left;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aStoppedBackupHostGoesDownAndNewBackupsGoToTheLiveOne() {
+        backupHosts.get("backup-b").close();
+        servers.remove(backupHosts.get("backup-b"));
+        http.await("/v3/demo/os-services", b -> services("down").equals(List.of("cinder-backup@backup-b")), WAIT);
+        int before = engines.get("backup-b").totalRuns();
+
+        String volume = createVolume();
+        for (int i = 0; i < 4; i++) {
+            assertThat(awaitBackupDone(createBackup(volume)).get("status").asText()).isEqualTo("available");
+        }
+        assertThat(engines.get("backup-a").totalRuns()).isEqualTo(4);
+        assertThat(engines.get("backup-b").totalRuns()).isEqualTo(before);
+    }
+
+    @Test
+    void aRoleAloneWithoutABrokerIsRefused() {
+        HearthConfig local = HearthConfig.from(IniFile.parse(List.of("[DEFAULT]", "state_path = " + dir.resolve("alone"), "host = x"), "test"));
+        assertThatThrownBy(() -> HearthServer.start(local, EnumSet.of(Role.BACKUP), c -> new FakeBackupEngine(dir.resolve("r"))))
+                .isInstanceOf(HearthException.class).hasMessageContaining("needs transport_url");
+    }
+}
