@@ -434,7 +434,7 @@ final class NbdConnection {
         }
         long offset = request.offset();
         if (offset < 0 || offset > chosen.size() || request.length() > chosen.size() - offset) {
-            return changes ? ENOSPC : EINVAL;
+            return type == CMD_WRITE || type == CMD_WRITE_ZEROES ? ENOSPC : EINVAL;
         }
         if (type == CMD_READ && request.length() > MAX_PAYLOAD) {
             return EINVAL;
