@@ -9,21 +9,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
-/**
- * A raw file (a sparse volume or snapshot) served as an export. Every change (write, trim, write-zeroes)
- * is reported to the {@link ChangeListener} before it is acknowledged, which is how the volume service
- * tracks changed blocks.
- */
+/** A raw file (a sparse volume or snapshot) served as an export; {@link TrackedExport} adds change tracking. */
 public final class FileExport implements NbdExport, AutoCloseable {
-    /** Told of each range about to change, before the change is made. */
-    @FunctionalInterface
-    public interface ChangeListener {
-        void changing(long offset, long length) throws IOException;
-
-        /** Told once the client asked for durability (FLUSH or FUA), after the data is durable. */
-        default void flushed() throws IOException {}
-    }
-
     private static final int ZERO_CHUNK = 1 << 20;
     private static final int MAX_EXTENTS = 1024;
 
@@ -32,35 +19,24 @@ public final class FileExport implements NbdExport, AutoCloseable {
     private final FileChannel channel;
     private final HolePuncher puncher;
     private final boolean readOnly;
-    private final ChangeListener listener;
 
-    private FileExport(FileBlockSource reader, FileChannel channel, HolePuncher puncher, boolean readOnly, ChangeListener listener) {
+    private FileExport(FileBlockSource reader, FileChannel channel, HolePuncher puncher, boolean readOnly) {
         this.reader = reader;
         this.channel = channel;
         this.puncher = puncher;
         this.readOnly = readOnly;
-        this.listener = listener;
     }
 
     public static FileExport readOnly(Path path) throws IOException {
-        return open(path, true, (offset, length) -> {
-            throw new IOException("read-only export");
-        });
+        return new FileExport(FileBlockSource.open(path), null, null, true);
     }
 
-    public static FileExport writable(Path path, ChangeListener listener) throws IOException {
-        return open(path, false, listener);
-    }
-
-    private static FileExport open(Path path, boolean readOnly, ChangeListener listener) throws IOException {
+    public static FileExport writable(Path path) throws IOException {
         FileBlockSource reader = FileBlockSource.open(path);
-        if (readOnly) {
-            return new FileExport(reader, null, null, true, listener);
-        }
         FileChannel channel = null;
         try {
             channel = FileChannel.open(path, StandardOpenOption.WRITE);
-            return new FileExport(reader, channel, HolePuncher.open(path), false, listener);
+            return new FileExport(reader, channel, HolePuncher.open(path), false);
         } catch (IOException | RuntimeException e) {
             reader.close();
             if (channel != null) {
@@ -87,7 +63,6 @@ public final class FileExport implements NbdExport, AutoCloseable {
 
     @Override
     public void write(ByteBuffer source, long offset, boolean fua) throws IOException {
-        listener.changing(offset, source.remaining());
         while (source.hasRemaining()) {
             offset += channel.write(source, offset);
         }
@@ -101,12 +76,10 @@ public final class FileExport implements NbdExport, AutoCloseable {
         if (channel != null) {
             channel.force(false);
         }
-        listener.flushed();
     }
 
     @Override
     public void trim(long offset, long length, boolean fua) throws IOException {
-        listener.changing(offset, length);
         // Advisory: where punching is not possible the old data simply stays.
         puncher.punch(offset, length);
         if (fua) {
@@ -116,7 +89,6 @@ public final class FileExport implements NbdExport, AutoCloseable {
 
     @Override
     public void writeZeroes(long offset, long length, boolean mayPunch, boolean fua) throws IOException {
-        listener.changing(offset, length);
         if (!mayPunch || !puncher.punch(offset, length)) {
             ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(ZERO_CHUNK, length));
             long end = offset + length;

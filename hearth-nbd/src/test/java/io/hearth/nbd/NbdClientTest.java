@@ -32,7 +32,7 @@ class NbdClientTest {
     private void against(String server, Body body) throws Exception {
         Path volume = Volumes.create(dir, "volume-" + server, SIZE, 11);
         if (server.equals("hearth")) {
-            try (NbdServer hearth = NbdServer.start(NbdServer.Options.loopback()); FileExport export = FileExport.writable(volume, (o, l) -> {})) {
+            try (NbdServer hearth = NbdServer.start(NbdServer.Options.loopback()); FileExport export = FileExport.writable(volume)) {
                 hearth.addExport("v", export);
                 body.run(NbdClient.Target.plain("127.0.0.1", hearth.port(), "v"), volume);
             }

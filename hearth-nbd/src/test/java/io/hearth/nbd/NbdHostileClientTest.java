@@ -35,7 +35,7 @@ class NbdHostileClientTest {
         server = NbdServer.start(NbdServer.Options.loopback().withHandshakeTimeout(Duration.ofMillis(500)));
         volume = Volumes.create(dir, "volume", SIZE, 7);
         before = Volumes.bytes(volume, 0, (int) SIZE);
-        export = FileExport.writable(volume, (offset, length) -> {});
+        export = FileExport.writable(volume);
         readOnly = FileExport.readOnly(volume);
         server.addExport("good", export);
         server.addExport("ro", readOnly);

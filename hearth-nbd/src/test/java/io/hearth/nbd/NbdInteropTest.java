@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import io.hearth.engine.backup.ByteRange;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,20 +19,19 @@ class NbdInteropTest {
 
     @TempDir Path dir;
     private NbdServer server;
-    private final List<long[]> changes = new ArrayList<>();
     private Path volume;
     private FileExport export;
+    private DirtyMap map;
 
     @BeforeEach
     void serve() throws IOException {
         server = NbdServer.start(NbdServer.Options.loopback());
         volume = Volumes.create(dir, "volume", SIZE, 1);
-        export = FileExport.writable(volume, (offset, length) -> {
-            synchronized (changes) {
-                changes.add(new long[] {offset, length});
-            }
-        });
-        server.addExport("secret-name", export);
+        export = FileExport.writable(volume);
+        map = DirtyMap.load(dir.resolve("volume.dirty"), volume, DirtyMap.UNIT);
+        map.commit(map.capture(), "base");
+        map.openWriter();
+        server.addExport("secret-name", new TrackedExport(export, map));
     }
 
     @AfterEach
@@ -74,7 +73,7 @@ class NbdInteropTest {
                 .contains("Images are identical");
         Path other = Volumes.create(dir, "other", SIZE, 2);
         assertThat(Commands.run("qemu-img", "compare", "-f", "raw", "-F", "raw", other.toString(), uri()).exitCode()).isEqualTo(1);
-        assertThat(changes).as("reads change nothing").isEmpty();
+        assertThat(changed()).as("reads change nothing").isEmpty();
     }
 
     @Test
@@ -82,7 +81,7 @@ class NbdInteropTest {
         Path source = Volumes.create(dir, "source", SIZE, 3);
         Commands.run("qemu-img", "convert", "-n", "-f", "raw", "-O", "raw", source.toString(), uri()).ok();
         assertThat(Volumes.sameContent(source, volume)).isTrue();
-        assertThat(changes).isNotEmpty();
+        assertThat(changed()).isNotEmpty();
     }
 
     @Test
@@ -103,9 +102,12 @@ class NbdInteropTest {
         // The punched megabyte is a hole again.
         String map = Commands.run("nbdinfo", "--map", uri()).ok().output();
         assertThat(map.lines().map(String::trim).toList()).anyMatch(line -> line.matches("\\d+\\s+\\d+\\s+3\\s+hole,zero") && covers(line, 5 * MIB));
-        synchronized (changes) {
-            assertThat(changes).extracting(c -> c[0]).contains(8L * MIB, 9L * MIB, (long) MIB, 5L * MIB, 10L * MIB);
-        }
+        assertThat(changed()).containsExactly(new ByteRange(MIB, 64 << 10), new ByteRange(5L * MIB, MIB),
+                new ByteRange(8L * MIB, 64 << 10), new ByteRange(9L * MIB, 64 << 10), new ByteRange(10L * MIB, MIB));
+    }
+
+    private List<ByteRange> changed() throws IOException {
+        return map.capture().ranges().orElseThrow();
     }
 
     private static boolean covers(String mapLine, long offset) {
