@@ -33,7 +33,8 @@ import java.util.zip.CRC32C;
  *   <li>the file is missing, damaged, or of another granularity or volume size.</li>
  * </ul>
  * A backup {@linkplain #capture captures} the map and starts a fresh one; only its {@linkplain #commit commit}
- * makes it the new base, and an {@linkplain #abort abort} puts the captured bits back.
+ * makes it the new base, and an {@linkplain #abort abort} puts the captured bits back. Until the commit the
+ * captured bits stay in the file too, so a restart in the middle of a backup loses none of them.
  */
 public final class DirtyMap {
     /** The granularity is a multiple of this. */
@@ -56,14 +57,16 @@ public final class DirtyMap {
         }
     }
 
-    /** The bits a backup took, and the base they are relative to; {@code ranges} is empty when the map was invalid. */
-    public record Capture(Optional<String> base, Optional<List<ByteRange>> ranges, BitSet bits, long generation) {}
+    /** What a backup took: the base, the changed ranges (empty when the map was invalid), and the map's generation. */
+    public record Capture(Optional<String> base, Optional<List<ByteRange>> ranges, long generation) {}
 
     private final Path file;
     private final Path volume;
     private final long granularity;
-    private final long volumeSize;
+    private long volumeSize;
     private BitSet bits;
+    /** Bits a backup captured and has not committed yet. */
+    private BitSet pending = new BitSet();
     private Optional<String> base;
     private String invalidReason;
     private int writers;
@@ -201,6 +204,7 @@ public final class DirtyMap {
         invalidReason = reason;
         generation++;
         bits.clear();
+        pending.clear();
         save(writers > 0 ? OPEN : CLEAN);
     }
 
@@ -219,12 +223,18 @@ public final class DirtyMap {
     }
 
     private synchronized Capture captureAlone() throws IOException {
+        long size = java.nio.file.Files.size(volume);
+        if (size != volumeSize) {
+            volumeSize = size;
+            invalidate("the volume's size changed");
+        }
         if (writers == 0 && invalidReason == null && !Fingerprint.of(volume).equals(seen)) {
             invalidate("the volume file changed outside the service");
         }
-        Optional<List<ByteRange>> ranges = invalidReason == null ? Optional.of(ranges(bits)) : Optional.empty();
-        Capture capture = new Capture(base(), ranges, bits, generation);
+        pending.or(bits);
         bits = new BitSet();
+        Optional<List<ByteRange>> ranges = invalidReason == null ? Optional.of(ranges(pending)) : Optional.empty();
+        Capture capture = new Capture(base(), ranges, generation);
         save(writers > 0 ? OPEN : CLEAN);
         return capture;
     }
@@ -235,12 +245,14 @@ public final class DirtyMap {
             base = Optional.of(backupId);
             invalidReason = null;
         }
+        pending.clear();
         save(writers > 0 ? OPEN : CLEAN);
     }
 
     /** The backup failed: its bits count as changed again. */
-    public synchronized void abort(Capture capture) throws IOException {
-        bits.or(capture.bits());
+    public synchronized void abort() throws IOException {
+        bits.or(pending);
+        pending.clear();
         save(writers > 0 ? OPEN : CLEAN);
     }
 
@@ -262,7 +274,9 @@ public final class DirtyMap {
         }
         Fingerprint stored = state == CLEAN ? seen : new Fingerprint(volumeSize, 0, 0, 0);
         byte[] id = (invalidReason == null ? base.orElse("") : "").getBytes(StandardCharsets.UTF_8);
-        long[] words = bits.toLongArray();
+        BitSet all = (BitSet) bits.clone();
+        all.or(pending);
+        long[] words = all.toLongArray();
         ByteBuffer data = ByteBuffer.allocate(8 + 4 + 4 + 8 + 8 + 32 + 4 + id.length + 4 + 8 * words.length + 4);
         data.putLong(MAGIC).putInt(VERSION).putInt(state).putLong(granularity).putLong(volumeSize)
                 .putLong(stored.size()).putLong(stored.modifiedNanos()).putLong(stored.changedNanos()).putLong(stored.inode())

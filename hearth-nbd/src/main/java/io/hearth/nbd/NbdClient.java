@@ -38,6 +38,27 @@ public final class NbdClient implements AutoCloseable {
         public static Target plain(String host, int port, String exportName) {
             return new Target(host, port, exportName, Optional.empty());
         }
+
+        /** Whether {@code location} is an NBD URI rather than a path. */
+        public static boolean isUri(String location) {
+            return location.startsWith("nbd://");
+        }
+
+        /** Parses {@code nbd://HOST[:PORT]/EXPORT} (the port defaults to 10809), as qemu and libnbd write it. */
+        public static Target parse(String uri) {
+            java.net.URI parsed;
+            try {
+                parsed = new java.net.URI(uri);
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("not an NBD URI: " + uri + " (" + e.getReason() + ")");
+            }
+            if (!"nbd".equals(parsed.getScheme()) || parsed.getHost() == null) {
+                throw new IllegalArgumentException("not an NBD URI (nbd://HOST[:PORT]/EXPORT): " + uri);
+            }
+            String path = parsed.getPath() == null ? "" : parsed.getPath();
+            String host = parsed.getHost().startsWith("[") ? parsed.getHost().substring(1, parsed.getHost().length() - 1) : parsed.getHost();
+            return plain(host, parsed.getPort() < 0 ? 10809 : parsed.getPort(), path.startsWith("/") ? path.substring(1) : path);
+        }
     }
 
     private final Target target;

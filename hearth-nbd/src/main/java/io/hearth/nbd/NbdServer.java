@@ -41,6 +41,10 @@ public final class NbdServer implements AutoCloseable {
             return new Options(new InetSocketAddress("127.0.0.1", 0), false, Optional.empty(), false, Duration.ofSeconds(30));
         }
 
+        public Options withBind(InetSocketAddress address) {
+            return new Options(address, listExports, tls, tlsRequired, handshakeTimeout);
+        }
+
         public Options withListExports(boolean list) {
             return new Options(bind, list, tls, tlsRequired, handshakeTimeout);
         }

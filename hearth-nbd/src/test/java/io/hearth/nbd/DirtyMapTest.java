@@ -159,11 +159,22 @@ class DirtyMapTest {
     void aFailedBackupPutsItsChangesBack() throws IOException {
         DirtyMap map = validMap(UNIT);
         write(map, 3 * UNIT, 1);
-        DirtyMap.Capture failed = map.capture();
+        map.capture();
         write(map, 9 * UNIT, 1);
-        map.abort(failed);
+        map.abort();
         assertThat(map.base()).contains("b1");
         assertThat(map.capture().ranges()).contains(List.of(new ByteRange(3 * UNIT, UNIT), new ByteRange(9 * UNIT, UNIT)));
+    }
+
+    @Test
+    void aRestartDuringABackupKeepsWhatItCaptured() throws IOException {
+        DirtyMap map = validMap(UNIT);
+        write(map, 3 * UNIT, 1);
+        map.capture();
+        write(map, 9 * UNIT, 1);
+        DirtyMap reloaded = DirtyMap.load(file, volume, UNIT);
+        assertThat(reloaded.base()).contains("b1");
+        assertThat(reloaded.capture().ranges()).contains(List.of(new ByteRange(3 * UNIT, UNIT), new ByteRange(9 * UNIT, UNIT)));
     }
 
     @Test

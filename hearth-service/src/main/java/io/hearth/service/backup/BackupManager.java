@@ -80,21 +80,22 @@ public final class BackupManager {
         operations.acquire();
         running.add(backupId);
         String temporarySnapshot = null;
+        boolean committed = false;
         try {
             VolumeMessage.BackupDevice device = bus.call(Topics.VOLUME, new VolumeMessage.GetBackupDevice(backupId),
                     VolumeMessage.BackupDevice.class, VOLUME_CALL_TIMEOUT);
             temporarySnapshot = device.temporarySnapshotId();
             BackupEngine.Result result = engine.backup(new BackupEngine.Job(backupId, Path.of(device.path()), backup.parentId(),
                     backup.volumeId(), backup.snapshotId(), backup.projectId(), backup.name(), backup.description(), backup.metadata(),
-                    backup.dataTimestamp()), (done, total) -> {
+                    backup.dataTimestamp(), device.changedRanges()), (done, total) -> {
                         if (cancelled.contains(backupId)) {
                             throw new BackupCancelledException();
                         }
                         progress.update(backupId, "backup", done, total);
                     });
             String container = backup.container() != null ? backup.container() : engine.container();
-            if (!backups.finishCreate(backupId, result.objectCount(), container, config.storageAvailabilityZone(), engine.serviceName())
-                    && isDeleting(backupId)) {
+            committed = backups.finishCreate(backupId, result.objectCount(), container, config.storageAvailabilityZone(), engine.serviceName());
+            if (!committed && isDeleting(backupId)) {
                 // Force-deleted while running: what was written goes too.
                 engine.delete(backupId);
                 finishDelete(backupId);
@@ -113,7 +114,17 @@ public final class BackupManager {
             cancelled.remove(backupId);
             progress.finish(backupId);
             operations.release();
+            finishChanges(backupId, committed);
             releaseSource(backup, temporarySnapshot);
+        }
+    }
+
+    /** The volume's changed-block map starts from this backup, or keeps the changes it captured for the next one. */
+    private void finishChanges(String backupId, boolean committed) {
+        try {
+            bus.call(Topics.VOLUME, new VolumeMessage.FinishBackup(backupId, committed), Boolean.class, VOLUME_CALL_TIMEOUT);
+        } catch (RuntimeException e) {
+            LOG.error("updating the changed-block map after backup {} failed", backupId, e);
         }
     }
 
@@ -145,6 +156,8 @@ public final class BackupManager {
         }
         operations.acquire();
         try {
+            bus.call(Topics.VOLUME, new VolumeMessage.InvalidateChanges(volumeId, "restored from backup " + backupId), Boolean.class,
+                    VOLUME_CALL_TIMEOUT);
             Path target = config.volumesPath().resolve("volume-" + volumeId);
             try (RandomAccessFile file = new RandomAccessFile(target.toFile(), "rw")) {
                 // Old data must not show through the holes the restore leaves for zero blocks.

@@ -13,6 +13,7 @@ import java.util.Locale;
  *
  * @param host this process's host name in the services table (cinder's {@code host})
  * @param backupMaxOperations concurrent backup and restore data operations; 0 means unlimited
+ * @param nbd where volumes are served to other hosts, and the changed-block granularity
  */
 public record HearthConfig(
         Path statePath,
@@ -32,7 +33,16 @@ public record HearthConfig(
         int maxLimit,
         Duration serviceDownTime,
         Duration reportInterval,
-        String databaseUrl) {
+        String databaseUrl,
+        NbdSettings nbd) {
+
+    /**
+     * The NBD export service. {@code target_ip_address} and {@code target_port} are cinder's names for where a
+     * volume target listens (port 0: any free port, shown in each attachment's connection info).
+     *
+     * @param changedBlockGranularity bytes per bit of the changed-block map, a multiple of 64 KiB
+     */
+    public record NbdSettings(String address, int port, long changedBlockGranularity) {}
 
     public static HearthConfig defaults() {
         return from(IniFile.empty());
@@ -67,7 +77,17 @@ public record HearthConfig(
                 integer(ini, "osapi_max_limit", 1000, 1, Integer.MAX_VALUE),
                 Duration.ofSeconds(integer(ini, "service_down_time", 60, 1, 86_400)),
                 Duration.ofSeconds(integer(ini, "report_interval", 10, 1, 86_400)),
-                database);
+                database,
+                nbd(ini));
+    }
+
+    private static NbdSettings nbd(IniFile ini) {
+        int granularityKb = integer(ini, "changed_block_granularity_kb", 64, 64, 1 << 20);
+        if (granularityKb % 64 != 0) {
+            throw ServiceException.badRequest("changed_block_granularity_kb must be a multiple of 64, not " + granularityKb);
+        }
+        return new NbdSettings(ini.get("DEFAULT", "target_ip_address").orElse("127.0.0.1"),
+                integer(ini, "target_port", 0, 0, 65535), granularityKb * 1024L);
     }
 
     private static int integer(IniFile ini, String key, int fallback, int min, int max) {
@@ -97,7 +117,7 @@ public record HearthConfig(
     public HearthConfig withListenPort(int port) {
         return new HearthConfig(statePath, listenHost, port, authStrategy, backupPosixPath, backupCompressionAlgorithm,
                 backupMaxOperations, host, storageAvailabilityZone, quotaVolumes, quotaSnapshots, quotaGigabytes, quotaBackups,
-                quotaBackupGigabytes, maxLimit, serviceDownTime, reportInterval, databaseUrl);
+                quotaBackupGigabytes, maxLimit, serviceDownTime, reportInterval, databaseUrl, nbd);
     }
 
     public Path volumesPath() {

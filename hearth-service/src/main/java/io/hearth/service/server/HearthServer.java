@@ -10,6 +10,9 @@ import io.hearth.service.backup.BackupManager;
 import io.hearth.service.backup.BackupProgress;
 import io.hearth.service.config.HearthConfig;
 import io.hearth.service.db.Database;
+import io.hearth.service.nbd.ChangeTracker;
+import io.hearth.service.nbd.ExportDao;
+import io.hearth.service.nbd.VolumeExports;
 import io.hearth.service.quota.QuotaService;
 import io.hearth.service.rpc.Bus;
 import io.hearth.service.rpc.InProcessBus;
@@ -47,13 +50,15 @@ public final class HearthServer implements AutoCloseable {
     private final BackupEngine engine;
     private final Api api;
     private final ScheduledExecutorService heartbeat;
+    private final VolumeExports exports;
 
-    private HearthServer(Database database, Bus bus, BackupEngine engine, Api api, ScheduledExecutorService heartbeat) {
+    private HearthServer(Database database, Bus bus, BackupEngine engine, Api api, ScheduledExecutorService heartbeat, VolumeExports exports) {
         this.database = database;
         this.bus = bus;
         this.engine = engine;
         this.api = api;
         this.heartbeat = heartbeat;
+        this.exports = exports;
     }
 
     /**
@@ -82,8 +87,11 @@ public final class HearthServer implements AutoCloseable {
         ServiceRegistry services = new ServiceRegistry(jdbi, config.serviceDownTime(), Clock.systemUTC());
         SparseFileDriver driver = new SparseFileDriver(config.volumesPath());
         BackupProgress progress = new BackupProgress();
+        ChangeTracker tracker = new ChangeTracker(driver::volumePath, config.nbd().changedBlockGranularity());
+        VolumeExports exports = VolumeExports.start(config.nbd().address(), config.nbd().port(), new ExportDao(jdbi), tracker,
+                driver::volumePath);
 
-        VolumeManager volumeManager = new VolumeManager(volumes, snapshots, backups, attachments, driver, quotas);
+        VolumeManager volumeManager = new VolumeManager(volumes, snapshots, backups, attachments, driver, quotas, tracker, exports);
         Scheduler scheduler = new Scheduler(services, backups, volumes, snapshots, bus);
         BackupManager backupManager = new BackupManager(backups, volumes, snapshots, quotas, engine, bus, config, progress);
         bus.subscribe(Topics.VOLUME, volumeManager::handle);
@@ -109,22 +117,32 @@ public final class HearthServer implements AutoCloseable {
         }, interval, interval, TimeUnit.MILLISECONDS);
 
         VolumeApi volumeApi = new VolumeApi(volumes, snapshots, backups, attachments, quotas, scope, bus, config);
-        AttachmentApi attachmentApi = new AttachmentApi(attachments, volumes, volumeApi, driver, scope);
+        AttachmentApi attachmentApi = new AttachmentApi(attachments, volumes, volumeApi, driver, scope, exports, tracker, config.host());
         BackupApi backupApi = new BackupApi(backups, volumes, snapshots, volumeApi, quotas, scheduler, scope, bus, config, engine.serviceName());
         Api api = new Api(new NoAuthAuthenticator(), scope, backupApi, progress, volumeApi, attachmentApi, quotas, services, config);
         api.start();
         LOG.info("hearth listening on http://{}:{} (state {}, backups {})", config.listenHost(), api.port(), config.statePath(),
                 config.backupPosixPath());
-        return new HearthServer(database, bus, engine, api, heartbeat);
+        return new HearthServer(database, bus, engine, api, heartbeat, exports);
     }
 
     public int port() {
         return api.port();
     }
 
+    /** The port of the NBD exports. */
+    public int nbdPort() {
+        return exports.port();
+    }
+
     @Override
     public void close() {
         api.close();
+        try {
+            exports.close();
+        } catch (IOException e) {
+            LOG.warn("closing the NBD exports failed", e);
+        }
         heartbeat.shutdownNow();
         bus.close();
         engine.close();

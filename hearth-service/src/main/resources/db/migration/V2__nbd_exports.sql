@@ -1,0 +1,8 @@
+-- One NBD export per attachment from another host; the name is the secret that admits the client.
+CREATE TABLE nbd_exports (
+    attachment_id VARCHAR(36) NOT NULL PRIMARY KEY,
+    volume_id VARCHAR(36) NOT NULL,
+    export_name VARCHAR(64) NOT NULL UNIQUE,
+    read_only BOOLEAN NOT NULL,
+    created_at TIMESTAMP NOT NULL
+);
