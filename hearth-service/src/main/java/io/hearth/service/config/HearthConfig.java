@@ -41,8 +41,10 @@ public record HearthConfig(
      * volume target listens (port 0: any free port, shown in each attachment's connection info).
      *
      * @param changedBlockGranularity bytes per bit of the changed-block map, a multiple of 64 KiB
+     * @param tlsKeystore a PKCS#12 file with the server's key and certificate: exports then require TLS
      */
-    public record NbdSettings(String address, int port, long changedBlockGranularity) {}
+    public record NbdSettings(String address, int port, long changedBlockGranularity, java.util.Optional<Path> tlsKeystore,
+            String tlsKeystorePassword) {}
 
     public static HearthConfig defaults() {
         return from(IniFile.empty());
@@ -87,7 +89,8 @@ public record HearthConfig(
             throw ServiceException.badRequest("changed_block_granularity_kb must be a multiple of 64, not " + granularityKb);
         }
         return new NbdSettings(ini.get("DEFAULT", "target_ip_address").orElse("127.0.0.1"),
-                integer(ini, "target_port", 0, 0, 65535), granularityKb * 1024L);
+                integer(ini, "target_port", 0, 0, 65535), granularityKb * 1024L,
+                ini.get("DEFAULT", "nbd_tls_keystore").map(Path::of), ini.get("DEFAULT", "nbd_tls_keystore_password").orElse(""));
     }
 
     private static int integer(IniFile ini, String key, int fallback, int min, int max) {

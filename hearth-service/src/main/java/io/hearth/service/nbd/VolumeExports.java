@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.nio.file.Path;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,11 +26,14 @@ import org.slf4j.LoggerFactory;
 public final class VolumeExports implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VolumeExports.class);
 
-    /** What a client needs to connect: cinder's connection info data for {@code driver_volume_type: nbd}. */
-    public record Connection(String host, int port, String exportName, boolean readOnly) {
+    /**
+     * What a client needs to connect: cinder's connection info data for {@code driver_volume_type: nbd}. With TLS the
+     * URI is libnbd's {@code nbds://}; qemu takes the same host, port and export with {@code tls-creds}.
+     */
+    public record Connection(String host, int port, String exportName, boolean readOnly, boolean tls) {
         public String uri() {
             String literal = host.contains(":") ? "[" + host + "]" : host;
-            return "nbd://" + literal + ":" + port + "/" + exportName;
+            return (tls ? "nbds://" : "nbd://") + literal + ":" + port + "/" + exportName;
         }
     }
 
@@ -40,22 +44,29 @@ public final class VolumeExports implements AutoCloseable {
     private final ChangeTracker tracker;
     private final Function<String, Path> volumePath;
     private final String advertisedHost;
+    private final boolean tls;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Served> served = new ConcurrentHashMap<>();
 
-    private VolumeExports(NbdServer server, ExportDao exports, ChangeTracker tracker, Function<String, Path> volumePath, String advertisedHost) {
+    private VolumeExports(NbdServer server, ExportDao exports, ChangeTracker tracker, Function<String, Path> volumePath, String advertisedHost,
+            boolean tls) {
         this.server = server;
+        this.tls = tls;
         this.exports = exports;
         this.tracker = tracker;
         this.volumePath = volumePath;
         this.advertisedHost = advertisedHost;
     }
 
-    /** Starts the NBD server and serves again every export that existed when the service stopped. */
-    public static VolumeExports start(String address, int port, ExportDao exports, ChangeTracker tracker, Function<String, Path> volumePath)
-            throws IOException {
-        NbdServer server = NbdServer.start(NbdServer.Options.loopback().withBind(new InetSocketAddress(address, port)));
-        VolumeExports started = new VolumeExports(server, exports, tracker, volumePath, address);
+    /**
+     * Starts the NBD server (requiring TLS when {@code tls} is given) and serves again every export that existed when
+     * the service stopped.
+     */
+    public static VolumeExports start(String address, int port, Optional<SSLContext> tls, ExportDao exports, ChangeTracker tracker,
+            Function<String, Path> volumePath) throws IOException {
+        NbdServer.Options options = NbdServer.Options.loopback().withBind(new InetSocketAddress(address, port));
+        NbdServer server = NbdServer.start(tls.map(context -> options.withTls(context, true)).orElse(options));
+        VolumeExports started = new VolumeExports(server, exports, tracker, volumePath, address, tls.isPresent());
         for (VolumeExport export : exports.all()) {
             try {
                 started.serve(export);
@@ -111,7 +122,7 @@ public final class VolumeExports implements AutoCloseable {
     }
 
     private Connection connection(VolumeExport export) {
-        return new Connection(advertisedHost, server.port(), export.exportName(), export.readOnly());
+        return new Connection(advertisedHost, server.port(), export.exportName(), export.readOnly(), tls);
     }
 
     /** Stops serving the attachment's export and closes its connections. */

@@ -12,6 +12,7 @@ import io.hearth.service.config.HearthConfig;
 import io.hearth.service.db.Database;
 import io.hearth.service.nbd.ChangeTracker;
 import io.hearth.service.nbd.ExportDao;
+import io.hearth.service.nbd.Tls;
 import io.hearth.service.nbd.VolumeExports;
 import io.hearth.service.quota.QuotaService;
 import io.hearth.service.rpc.Bus;
@@ -88,8 +89,9 @@ public final class HearthServer implements AutoCloseable {
         SparseFileDriver driver = new SparseFileDriver(config.volumesPath());
         BackupProgress progress = new BackupProgress();
         ChangeTracker tracker = new ChangeTracker(driver::volumePath, config.nbd().changedBlockGranularity());
-        VolumeExports exports = VolumeExports.start(config.nbd().address(), config.nbd().port(), new ExportDao(jdbi), tracker,
-                driver::volumePath);
+        VolumeExports exports = VolumeExports.start(config.nbd().address(), config.nbd().port(),
+                config.nbd().tlsKeystore().map(keystore -> Tls.serverContext(keystore, config.nbd().tlsKeystorePassword())),
+                new ExportDao(jdbi), tracker, driver::volumePath);
 
         VolumeManager volumeManager = new VolumeManager(volumes, snapshots, backups, attachments, driver, quotas, tracker, exports);
         Scheduler scheduler = new Scheduler(services, backups, volumes, snapshots, bus);

@@ -128,7 +128,7 @@ public final class AttachmentApi {
         if (nbd.isPresent()) {
             VolumeExports.Connection c = nbd.get();
             return Optional.of(new Connection("nbd", Map.of("host", c.host(), "port", c.port(), "export_name", c.exportName(),
-                    "uri", c.uri(), "read_only", c.readOnly())));
+                    "uri", c.uri(), "read_only", c.readOnly(), "tls", c.tls())));
         }
         return Optional.of(new Connection("local", Map.of("device_path", driver.volumePath(attachment.volumeId()).toString())));
     }
