@@ -169,9 +169,12 @@ class DirtyMapTest {
     @Test
     void aRestartDuringABackupKeepsWhatItCaptured() throws IOException {
         DirtyMap map = validMap(UNIT);
+        map.openWriter();
         write(map, 3 * UNIT, 1);
         map.capture();
         write(map, 9 * UNIT, 1);
+        map.closeWriter();
+        // The service restarts before the backup commits or fails.
         DirtyMap reloaded = DirtyMap.load(file, volume, UNIT);
         assertThat(reloaded.base()).contains("b1");
         assertThat(reloaded.capture().ranges()).contains(List.of(new ByteRange(3 * UNIT, UNIT), new ByteRange(9 * UNIT, UNIT)));
