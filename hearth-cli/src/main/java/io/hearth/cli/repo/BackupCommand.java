@@ -8,7 +8,7 @@ import io.hearth.engine.backup.BackupRequest;
 import io.hearth.engine.backup.BackupStats;
 import io.hearth.engine.backup.ByteRange;
 import io.hearth.engine.repository.Repository;
-import io.hearth.engine.source.FileBlockSource;
+import io.hearth.engine.source.BlockSource;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
@@ -24,8 +24,9 @@ final class BackupCommand implements Callable<Integer> {
     @Mixin
     RepoOptions options;
 
-    @Option(names = "--source", required = true, paramLabel = "FILE_OR_DEVICE", description = "What to back up.")
-    Path source;
+    @Option(names = "--source", required = true, paramLabel = "FILE_OR_DEVICE_OR_NBD_URI",
+            description = "What to back up: a file, a block device, or an NBD export (nbd://HOST:PORT/EXPORT).")
+    String source;
 
     @Option(names = "--parent", paramLabel = "BACKUP_ID", description = "Build on this backup: its unchanged blocks cost nothing.")
     String parent;
@@ -52,7 +53,7 @@ final class BackupCommand implements Callable<Integer> {
         String backupId = id != null ? id : UUID.randomUUID().toString();
         Optional<java.util.List<ByteRange>> ranges = Optional.ofNullable(changedRanges).map(ByteRange::parseFile);
         try (Repository repository = options.open();
-                FileBlockSource file = FileBlockSource.open(source);
+                BlockSource file = Locations.source(source);
                 ProgressBar bar = new ProgressBar("backup", !options.json)) {
             BackupRequest request = new BackupRequest(backupId, file, Optional.ofNullable(parent), ranges,
                     new BackupRequest.BackupLabels(null, null, null, name, null, Map.of(), Instant.now()));

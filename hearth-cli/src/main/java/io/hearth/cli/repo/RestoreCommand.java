@@ -5,7 +5,6 @@ import io.hearth.cli.ProgressBar;
 import io.hearth.cli.Sizes;
 import io.hearth.engine.repository.Repository;
 import io.hearth.engine.restore.RestoreResult;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,17 +20,18 @@ final class RestoreCommand implements Callable<Integer> {
     @Parameters(paramLabel = "BACKUP_ID")
     String backupId;
 
-    @Option(names = "--target", required = true, paramLabel = "FILE_OR_DEVICE")
-    Path target;
+    @Option(names = "--target", required = true, paramLabel = "FILE_OR_DEVICE_OR_NBD_URI",
+            description = "Where to restore: a file, a block device, or a writable NBD export (nbd://HOST:PORT/EXPORT).")
+    String target;
 
     record Result(@JsonProperty("backup_id") String backupId, @JsonProperty("bytes_total") long bytesTotal,
             @JsonProperty("bytes_written") long bytesWritten, @JsonProperty("blocks_zero") long blocksZero,
             @JsonProperty("seconds") double seconds) {}
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         try (Repository repository = options.open(); ProgressBar bar = new ProgressBar("restore", !options.json)) {
-            RestoreResult r = repository.restore(backupId, target, bar);
+            RestoreResult r = Locations.restore(repository, backupId, target, options.cacheRoot().resolve("staging"), bar);
             bar.close();
             Output.print(options.json, new Result(backupId, r.bytesTotal(), r.bytesWritten(), r.blocksZero(), r.seconds()),
                     "restored backup " + backupId + " to " + target + ": " + Sizes.format(r.bytesTotal()) + " ("

@@ -9,6 +9,7 @@ import io.hearth.cli.ProgressBar;
 import io.hearth.cli.client.ClientOutput;
 import io.hearth.engine.ErrorCategory;
 import io.hearth.engine.HearthException;
+import io.hearth.nbd.NbdClient;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -104,8 +105,14 @@ public final class VolumeCommand implements Callable<Integer> {
                             + ": extend the volume first");
                 }
                 try (Attached attached = Attached.attach(api, volume)) {
-                    try (FileChannel device = FileChannel.open(attached.device(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                        copy(source, device, source.size(), true, new ProgressBar("write", true));
+                    if (attached.nbd() != null) {
+                        try (NbdClient device = NbdClient.connect(attached.nbd(), NBD_TIMEOUT)) {
+                            NbdCopy.write(source, device, source.size(), new ProgressBar("write", true));
+                        }
+                    } else {
+                        try (FileChannel device = FileChannel.open(attached.device(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                            copy(source, device, source.size(), true, new ProgressBar("write", true));
+                        }
                     }
                 }
             }
@@ -126,11 +133,20 @@ public final class VolumeCommand implements Callable<Integer> {
         public Integer call() throws IOException {
             ApiClient api = options.client();
             try (Attached attached = Attached.attach(api, volume);
-                    FileChannel device = FileChannel.open(attached.device(), StandardOpenOption.READ);
                     FileChannel target = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                             StandardOpenOption.READ, StandardOpenOption.TRUNCATE_EXISTING)) {
-                long size = device.size();
-                copy(device, target, size, false, new ProgressBar("read", true));
+                long size;
+                if (attached.nbd() != null) {
+                    try (NbdClient device = NbdClient.connect(attached.nbd(), NBD_TIMEOUT)) {
+                        size = device.size();
+                        NbdCopy.read(device, target, new ProgressBar("read", true));
+                    }
+                } else {
+                    try (FileChannel device = FileChannel.open(attached.device(), StandardOpenOption.READ)) {
+                        size = device.size();
+                        copy(device, target, size, false, new ProgressBar("read", true));
+                    }
+                }
                 target.truncate(size);
                 if (target.size() < size) {
                     // Trailing zeros are a hole: give the file its full length.
@@ -192,8 +208,13 @@ public final class VolumeCommand implements Callable<Integer> {
         return true;
     }
 
-    /** An attachment made through the API: reserved with a connector, completed, and deleted on close whatever happened. */
-    record Attached(ApiClient api, String attachmentId, Path device) implements AutoCloseable {
+    private static final Duration NBD_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * An attachment made through the API: reserved with a connector, completed, and deleted on close whatever happened.
+     * On the volume service's host it is the volume file ({@code device}); elsewhere an NBD export ({@code nbd}).
+     */
+    record Attached(ApiClient api, String attachmentId, Path device, NbdClient.Target nbd) implements AutoCloseable {
         static Attached attach(ApiClient api, String volume) throws IOException {
             Map<String, Object> connector = Map.of("host", InetAddress.getLocalHost().getHostName(), "initiator", "hearth-cli",
                     "platform", "x86_64", "os_type", "linux");
@@ -204,13 +225,16 @@ public final class VolumeCommand implements Callable<Integer> {
             JsonNode created = api.post("/attachments", Map.of("attachment", attachment)).get("attachment");
             String id = created.get("id").asText();
             String type = created.at("/connection_info/driver_volume_type").asText();
-            if (!type.equals("local")) {
+            if (!type.equals("local") && !type.equals("nbd")) {
                 api.delete("/attachments/" + id);
                 throw new HearthException(ErrorCategory.BAD_INPUT, "volume " + volume + " is exported as '" + type
-                        + "', which this command cannot open yet; run it on the volume service's host");
+                        + "', which this command cannot open");
             }
             api.post("/attachments/" + id + "/action", Map.of("os-complete", Map.of()));
-            return new Attached(api, id, Path.of(created.at("/connection_info/data/device_path").asText()));
+            if (type.equals("nbd")) {
+                return new Attached(api, id, null, NbdClient.Target.parse(created.at("/connection_info/data/uri").asText()));
+            }
+            return new Attached(api, id, Path.of(created.at("/connection_info/data/device_path").asText()), null);
         }
 
         @Override

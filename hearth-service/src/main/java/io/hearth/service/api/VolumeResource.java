@@ -205,7 +205,7 @@ final class VolumeResource {
         }
         Attachment attachment = attachments.create(scope.context(), volumeId, Bodies.uuid(fields.instanceUuid(), "instance_uuid"),
                 connector(fields.connector()), mode);
-        Api.json(ctx, 200, new VolumeViews.OneAttachment(VolumeViews.attachment(attachment, attachments.devicePath(volumeId))));
+        Api.json(ctx, 200, new VolumeViews.OneAttachment(VolumeViews.attachment(attachment, attachments.connection(attachment))));
     }
 
     void updateAttachment(Context ctx, RequestScope scope, String id) throws Exception {
@@ -213,20 +213,20 @@ final class VolumeResource {
         AttachmentFields fields = Bodies.required(Bodies.read(ctx, AttachmentBody.class).attachment(), "attachment");
         String connector = Bodies.required(connector(fields.connector()), "connector");
         Attachment attachment = attachments.update(scope.context(), id, connector);
-        Api.json(ctx, 200, new VolumeViews.OneAttachment(VolumeViews.attachment(attachment, attachments.devicePath(attachment.volumeId()))));
+        Api.json(ctx, 200, new VolumeViews.OneAttachment(VolumeViews.attachment(attachment, attachments.connection(attachment))));
     }
 
     void showAttachment(Context ctx, RequestScope scope, String id) {
         requireAttachments(scope);
         Attachment attachment = attachments.get(scope.context(), id);
-        Api.json(ctx, 200, new VolumeViews.OneAttachment(VolumeViews.attachment(attachment, attachments.devicePath(attachment.volumeId()))));
+        Api.json(ctx, 200, new VolumeViews.OneAttachment(VolumeViews.attachment(attachment, attachments.connection(attachment))));
     }
 
     void listAttachments(Context ctx, RequestScope scope) {
         requireAttachments(scope);
         ListParams params = ListParams.parse(ctx.queryParamMap(), maxLimit, scope.version());
         Api.json(ctx, 200, new VolumeViews.ManyAttachments(attachments.list(scope.context(), params.allTenants()).stream()
-                .map(a -> VolumeViews.attachment(a, attachments.devicePath(a.volumeId()))).toList()));
+                .map(a -> VolumeViews.attachment(a, attachments.connection(a))).toList()));
     }
 
     void attachmentAction(Context ctx, RequestScope scope, String id) throws Exception {

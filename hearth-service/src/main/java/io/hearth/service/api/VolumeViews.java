@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.hearth.service.snapshot.Snapshot;
 import io.hearth.service.volume.Attachment;
+import io.hearth.service.volume.Connection;
 import io.hearth.service.volume.Volume;
 import java.util.List;
 import java.util.Map;
@@ -74,9 +75,7 @@ final class VolumeViews {
             @JsonProperty("size") int size, @JsonProperty("volume_id") String volumeId, @JsonProperty("created_at") String createdAt,
             @JsonProperty("description") String description, @JsonProperty("metadata") Map<String, String> metadata) {}
 
-    record ConnectionData(@JsonProperty("device_path") String devicePath) {}
-
-    record ConnectionInfo(@JsonProperty("driver_volume_type") String driverVolumeType, @JsonProperty("data") ConnectionData data) {}
+    record ConnectionInfo(@JsonProperty("driver_volume_type") String driverVolumeType, @JsonProperty("data") Map<String, Object> data) {}
 
     record AttachmentDetail(@JsonProperty("id") String id, @JsonProperty("status") String status, @JsonProperty("instance") String instance,
             @JsonProperty("volume_id") String volumeId, @JsonProperty("attached_at") String attachedAt,
@@ -115,8 +114,8 @@ final class VolumeViews {
                 Bodies.time(snapshot.createdAt()), snapshot.description(), snapshot.metadata());
     }
 
-    static AttachmentDetail attachment(Attachment attachment, String devicePath) {
-        ConnectionInfo info = attachment.connector() == null ? null : new ConnectionInfo("local", new ConnectionData(devicePath));
+    static AttachmentDetail attachment(Attachment attachment, java.util.Optional<Connection> connection) {
+        ConnectionInfo info = connection.map(c -> new ConnectionInfo(c.driverVolumeType(), c.data())).orElse(null);
         return new AttachmentDetail(attachment.id(), attachment.attachStatus(), attachment.instanceUuid(), attachment.volumeId(),
                 attachment.attachStatus().equals("attached") ? Bodies.time(attachment.updatedAt()) : null, null, attachment.attachMode(), info);
     }

@@ -1,8 +1,10 @@
 package io.hearth.service.backup;
 
 import io.hearth.engine.ProgressListener;
+import io.hearth.engine.backup.ByteRange;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -11,9 +13,12 @@ import java.util.Optional;
  * (hearth-engine's repository); tests of the service's rules use a small fake.
  */
 public interface BackupEngine extends AutoCloseable {
-    /** What a backup reads and how its manifest is labelled. {@code parentId} may be null. */
+    /**
+     * What a backup reads and how its manifest is labelled. {@code parentId} may be null; {@code changedRanges}, if not
+     * null, are the only ranges that changed since the parent (from the volume's changed-block map).
+     */
     record Job(String backupId, Path source, String parentId, String volumeId, String snapshotId, String projectId,
-            String name, String description, Map<String, String> metadata, Instant createdAt) {}
+            String name, String description, Map<String, String> metadata, Instant createdAt, List<ByteRange> changedRanges) {}
 
     /** What a finished backup cost; {@code objectCount} is reported as cinder's object_count. */
     record Result(long objectCount, long bytesRead, long bytesStored) {}

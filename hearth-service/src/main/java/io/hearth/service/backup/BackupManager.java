@@ -84,6 +84,7 @@ public final class BackupManager {
             return;
         }
         String temporarySnapshot = null;
+        boolean committed = false;
         try {
             operations.acquire();
         } catch (InterruptedException e) {
@@ -96,15 +97,15 @@ public final class BackupManager {
             temporarySnapshot = device.temporarySnapshotId();
             BackupEngine.Result result = engine.backup(new BackupEngine.Job(backupId, Path.of(device.path()), backup.parentId(),
                     backup.volumeId(), backup.snapshotId(), backup.projectId(), backup.name(), backup.description(), backup.metadata(),
-                    backup.dataTimestamp()), (done, total) -> {
+                    backup.dataTimestamp(), device.changedRanges()), (done, total) -> {
                         if (cancelled.contains(backupId)) {
                             throw new BackupCancelledException();
                         }
                         progress.update(backupId, "backup", done, total);
                     });
             String container = backup.container() != null ? backup.container() : engine.container();
-            if (!backups.finishCreate(backupId, result.objectCount(), container, config.storageAvailabilityZone(), engine.serviceName())
-                    && isDeleting(backupId)) {
+            committed = backups.finishCreate(backupId, result.objectCount(), container, config.storageAvailabilityZone(), engine.serviceName());
+            if (!committed && isDeleting(backupId)) {
                 // Force-deleted while running: what was written goes too.
                 engine.delete(backupId);
                 finishDelete(backupId);
@@ -123,7 +124,17 @@ public final class BackupManager {
             cancelled.remove(backupId);
             progress.finish(backupId);
             operations.release();
+            finishChanges(backupId, committed);
             releaseSource(backup, temporarySnapshot);
+        }
+    }
+
+    /** The volume's changed-block map starts from this backup, or keeps the changes it captured for the next one. */
+    private void finishChanges(String backupId, boolean committed) {
+        try {
+            bus.call(Topics.VOLUME, new VolumeMessage.FinishBackup(backupId, committed), Boolean.class, VOLUME_CALL_TIMEOUT);
+        } catch (RuntimeException e) {
+            LOG.error("updating the changed-block map after backup {} failed", backupId, e);
         }
     }
 
@@ -161,6 +172,8 @@ public final class BackupManager {
             throw e;
         }
         try {
+            bus.call(Topics.VOLUME, new VolumeMessage.InvalidateChanges(volumeId, "restored from backup " + backupId), Boolean.class,
+                    VOLUME_CALL_TIMEOUT);
             Path target = config.volumesPath().resolve("volume-" + volumeId);
             try (RandomAccessFile file = new RandomAccessFile(target.toFile(), "rw")) {
                 // Old data must not show through the holes the restore leaves for zero blocks.

@@ -6,6 +6,7 @@ import io.hearth.engine.HearthException;
 import io.hearth.engine.ProgressListener;
 import io.hearth.engine.backup.BackupManifest;
 import io.hearth.engine.backup.BackupRequest;
+import io.hearth.engine.backup.ByteRange;
 import io.hearth.engine.block.Compression;
 import io.hearth.engine.crypto.RepositorySecret;
 import io.hearth.engine.repository.Repository;
@@ -19,6 +20,7 @@ import io.hearth.service.db.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /** The backup engine on the repository that {@code backup_driver} names; shared safely by several servers. */
@@ -79,7 +81,9 @@ public final class RepositoryBackupEngine implements BackupEngine {
             // stores only the blocks the repository lacks, and the service keeps cinder's parent_id all the same.
             Optional<String> parent = Optional.ofNullable(job.parentId())
                     .filter(id -> repository().findBackup(id).map(m -> m.sourceSize() == source.size()).orElse(false));
-            BackupManifest manifest = repository().backup(new BackupRequest(job.backupId(), source, parent, Optional.empty(),
+            // Changed ranges only mean something on top of the parent they were tracked against.
+            Optional<List<ByteRange>> changed = parent.flatMap(p -> Optional.ofNullable(job.changedRanges()));
+            BackupManifest manifest = repository().backup(new BackupRequest(job.backupId(), source, parent, changed,
                     new BackupRequest.BackupLabels(job.volumeId(), job.snapshotId(), job.projectId(), job.name(), job.description(),
                             job.metadata(), job.createdAt())), progress);
             return new Result(manifest.stats() == null ? 0 : manifest.stats().objectsWritten(),

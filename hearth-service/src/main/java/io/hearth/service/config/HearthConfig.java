@@ -23,6 +23,7 @@ import java.util.Map;
  *     process talks over the in-process bus
  * @param controlExchange the broker exchange of this deployment (oslo.messaging's {@code control_exchange})
  * @param rabbitQosPrefetchCount unacknowledged messages one topic consumer holds ({@code [oslo_messaging_rabbit]}); 0: no limit
+ * @param nbd where volumes are served to other hosts, and the changed-block granularity
  */
 public record HearthConfig(
         Path statePath,
@@ -45,7 +46,18 @@ public record HearthConfig(
         DatabaseUrl database,
         String transportUrl,
         String controlExchange,
-        int rabbitQosPrefetchCount) {
+        int rabbitQosPrefetchCount,
+        NbdSettings nbd) {
+
+    /**
+     * The NBD export service. {@code target_ip_address} and {@code target_port} are cinder's names for where a
+     * volume target listens (port 0: any free port, shown in each attachment's connection info).
+     *
+     * @param changedBlockGranularity bytes per bit of the changed-block map, a multiple of 64 KiB
+     * @param tlsKeystore a PKCS#12 file with the server's key and certificate: exports then require TLS
+     */
+    public record NbdSettings(String address, int port, long changedBlockGranularity, java.util.Optional<Path> tlsKeystore,
+            String tlsKeystorePassword) {}
 
     public static HearthConfig defaults() {
         return from(IniFile.empty());
@@ -88,7 +100,18 @@ public record HearthConfig(
                 database,
                 ini.get("DEFAULT", "transport_url").filter(url -> !url.isBlank()).orElse(null),
                 ini.get("DEFAULT", "control_exchange").orElse("hearth"),
-                integer(ini, "oslo_messaging_rabbit", "rabbit_qos_prefetch_count", 64, 0, 65_535));
+                integer(ini, "oslo_messaging_rabbit", "rabbit_qos_prefetch_count", 64, 0, 65_535),
+                nbd(ini));
+    }
+
+    private static NbdSettings nbd(IniFile ini) {
+        int granularityKb = integer(ini, "changed_block_granularity_kb", 64, 64, 1 << 20);
+        if (granularityKb % 64 != 0) {
+            throw ServiceException.badRequest("changed_block_granularity_kb must be a multiple of 64, not " + granularityKb);
+        }
+        return new NbdSettings(ini.get("DEFAULT", "target_ip_address").orElse("127.0.0.1"),
+                integer(ini, "target_port", 0, 0, 65535), granularityKb * 1024L,
+                ini.get("DEFAULT", "nbd_tls_keystore").map(Path::of), ini.get("DEFAULT", "nbd_tls_keystore_password").orElse(""));
     }
 
     private static int integer(IniFile ini, String key, int fallback, int min, int max) {
@@ -123,7 +146,7 @@ public record HearthConfig(
         return new HearthConfig(statePath, listenHost, port, authStrategy, backupTarget, backupCompressionAlgorithm,
                 backupMaxOperations, host, storageAvailabilityZone, quotaVolumes, quotaSnapshots, quotaGigabytes, quotaBackups,
                 quotaBackupGigabytes, maxLimit, serviceDownTime, reportInterval, database, transportUrl, controlExchange,
-                rabbitQosPrefetchCount);
+                rabbitQosPrefetchCount, nbd);
     }
 
     public Path volumesPath() {

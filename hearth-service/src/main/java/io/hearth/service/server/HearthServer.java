@@ -12,6 +12,10 @@ import io.hearth.service.backup.BackupProgress;
 import io.hearth.service.config.HearthConfig;
 import io.hearth.service.db.Database;
 import io.hearth.service.db.Transactions;
+import io.hearth.service.nbd.ChangeTracker;
+import io.hearth.service.nbd.ExportDao;
+import io.hearth.service.nbd.Tls;
+import io.hearth.service.nbd.VolumeExports;
 import io.hearth.service.quota.QuotaService;
 import io.hearth.service.backup.BackupMessage;
 import io.hearth.service.backup.RepositoryBackupEngine;
@@ -62,13 +66,15 @@ public final class HearthServer implements AutoCloseable {
     private final BackupEngine engine;
     private final Api api;
     private final ScheduledExecutorService heartbeat;
+    private final VolumeExports exports;
 
-    private HearthServer(Database database, Bus bus, BackupEngine engine, Api api, ScheduledExecutorService heartbeat) {
+    private HearthServer(Database database, Bus bus, BackupEngine engine, Api api, ScheduledExecutorService heartbeat, VolumeExports exports) {
         this.database = database;
         this.bus = bus;
         this.engine = engine;
         this.api = api;
         this.heartbeat = heartbeat;
+        this.exports = exports;
     }
 
     /** Every part in this process. */
@@ -138,13 +144,21 @@ public final class HearthServer implements AutoCloseable {
         ServiceRegistry services = new ServiceRegistry(jdbi, config.serviceDownTime(), Clock.systemUTC());
         SparseFileDriver driver = new SparseFileDriver(config.volumesPath());
         BackupProgress progress = new BackupProgress();
+        // NBD exports and the changed-block map live where attachments are made and volumes are written. Across
+        // processes they are not yet coordinated (an api and a volume process each serve the exports they know).
+        ChangeTracker tracker = new ChangeTracker(driver::volumePath, config.nbd().changedBlockGranularity());
+        VolumeExports exports = roles.contains(Role.API) || roles.contains(Role.VOLUME)
+                ? VolumeExports.start(config.nbd().address(), config.nbd().port(),
+                        config.nbd().tlsKeystore().map(keystore -> Tls.serverContext(keystore, config.nbd().tlsKeystorePassword())),
+                        new ExportDao(jdbi), tracker, driver::volumePath)
+                : null;
         // The api asks the scheduler's host choice directly; only a scheduler role takes its messages.
         Scheduler scheduler = new Scheduler(services, backups, volumes, snapshots, bus);
         String host = config.host();
 
         if (roles.contains(Role.VOLUME)) {
             VolumeManager volumeManager = new VolumeManager(workVolumes, workSnapshots, workBackups, new AttachmentDao(patient), driver,
-                    workQuotas, workTransactions);
+                    workQuotas, workTransactions, tracker, exports);
             volumeManager.cleanupAfterRestart();
             bus.subscribe(Topics.VOLUME, volumeManager::handle);
             bus.subscribe(Topics.onHost(Topics.VOLUME, host), volumeManager::handle);
@@ -196,7 +210,8 @@ public final class HearthServer implements AutoCloseable {
         if (roles.contains(Role.API)) {
             VolumeApi volumeApi = new VolumeApi(volumes, snapshots, backups, attachments, quotas, scope, scheduler, bus, config,
                     transactions);
-            AttachmentApi attachmentApi = new AttachmentApi(attachments, volumes, volumeApi, driver, scope, transactions);
+            AttachmentApi attachmentApi = new AttachmentApi(attachments, volumes, volumeApi, driver, scope, transactions, exports, tracker,
+                    host);
             BackupApi backupApi = new BackupApi(backups, volumes, snapshots, volumeApi, quotas, scheduler, scope, bus, config,
                     engine != null ? engine.serviceName() : RepositoryBackupEngine.serviceName(config.backupTarget()), transactions);
             api = new Api(new NoAuthAuthenticator(), scope, backupApi, progress, volumeApi, attachmentApi, quotas, services, config);
@@ -205,7 +220,7 @@ public final class HearthServer implements AutoCloseable {
         }
         LOG.info("hearth {} on host {} (state {}, database {}, backups {}, bus {})", roles, host, config.statePath(), config.database(),
                 config.backupTarget().driver(), config.transportUrl() == null ? "in-process" : TransportUrl.parse(config.transportUrl()));
-        return new HearthServer(database, bus, engine, api, heartbeat);
+        return new HearthServer(database, bus, engine, api, heartbeat, exports);
     }
 
     /** The api's port; -1 in a process without the api. */
@@ -213,10 +228,22 @@ public final class HearthServer implements AutoCloseable {
         return api == null ? -1 : api.port();
     }
 
+    /** The port of the NBD exports. */
+    public int nbdPort() {
+        return exports.port();
+    }
+
     @Override
     public void close() {
         if (api != null) {
             api.close();
+        }
+        if (exports != null) {
+            try {
+                exports.close();
+            } catch (IOException e) {
+                LOG.warn("closing the NBD exports failed", e);
+            }
         }
         heartbeat.shutdownNow();
         bus.close();

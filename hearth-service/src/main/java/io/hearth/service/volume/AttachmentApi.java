@@ -4,13 +4,18 @@ import io.hearth.service.auth.ProjectScope;
 import io.hearth.service.auth.RequestContext;
 import io.hearth.service.db.Transactions;
 import io.hearth.service.error.ServiceException;
+import io.hearth.service.nbd.ChangeTracker;
+import io.hearth.service.nbd.VolumeExports;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Cinder's attachments API (3.27+). In one process the connection info is {@code local} with the volume file's path,
- * which any program on the host can open.
+ * Cinder's attachments API (3.27+). A connector on this service's own host gets connection info {@code local} with the
+ * volume file's path, which any program on the host can open (and whose writes the changed-block map cannot see, so
+ * it is invalidated); a connector on another host gets {@code nbd}: an export of its own, closed on detach.
  */
 public final class AttachmentApi {
     public static final String RESERVED = "reserved";
@@ -23,15 +28,21 @@ public final class AttachmentApi {
     private final SparseFileDriver driver;
     private final ProjectScope scope;
     private final Transactions transactions;
+    private final VolumeExports exports;
+    private final ChangeTracker tracker;
+    private final String localHost;
 
     public AttachmentApi(AttachmentDao attachments, VolumeDao volumes, VolumeApi volumeApi, SparseFileDriver driver, ProjectScope scope,
-            Transactions transactions) {
+            Transactions transactions, VolumeExports exports, ChangeTracker tracker, String localHost) {
         this.transactions = transactions;
         this.attachments = attachments;
         this.volumes = volumes;
         this.volumeApi = volumeApi;
         this.driver = driver;
         this.scope = scope;
+        this.exports = exports;
+        this.tracker = tracker;
+        this.localHost = localHost;
     }
 
     public Attachment create(RequestContext context, String volumeId, String instanceUuid, String connectorJson, String mode) {
@@ -46,7 +57,31 @@ public final class AttachmentApi {
             }
             attachments.insert(attachment);
         });
+        if (connectorJson != null) {
+            try {
+                connect(attachment);
+            } catch (RuntimeException e) {
+                transactions.run(() -> {
+                    attachments.markDeleted(attachment.id());
+                    volumes.compareAndSetStatus(volumeId, next, VolumeStatus.AVAILABLE);
+                });
+                throw e;
+            }
+        }
         return attachment;
+    }
+
+    /** Exports the volume to a remote connector; a local one reaches the file directly, past the changed-block map. */
+    private void connect(Attachment attachment) {
+        if (isLocal(attachment)) {
+            tracker.invalidate(attachment.volumeId(), "attached on this host: its writes bypass the map");
+        } else {
+            exports.open(attachment.id(), attachment.volumeId(), "ro".equals(attachment.attachMode()));
+        }
+    }
+
+    private boolean isLocal(Attachment attachment) {
+        return attachment.attachedHost() == null || attachment.attachedHost().equals(localHost);
     }
 
     public Attachment get(RequestContext context, String id) {
@@ -67,7 +102,9 @@ public final class AttachmentApi {
             }
             attachments.connect(id, connectorJson, host(connectorJson));
         });
-        return get(context, id);
+        Attachment updated = get(context, id);
+        connect(updated);
+        return updated;
     }
 
     public void complete(RequestContext context, String id) {
@@ -86,6 +123,7 @@ public final class AttachmentApi {
         if (volume.status() == VolumeStatus.BACKING_UP) {
             throw ServiceException.invalidVolume("Volume " + volume.id() + " is being backed up; detach it when the backup has finished.");
         }
+        exports.close(id);
         transactions.run(() -> {
             attachments.markDeleted(id);
             if (attachments.ofVolume(volume.id()).isEmpty()) {
@@ -94,8 +132,18 @@ public final class AttachmentApi {
         });
     }
 
-    public String devicePath(String volumeId) {
-        return driver.volumePath(volumeId).toString();
+    /** The attachment's connection info, or empty while it has no connector. */
+    public Optional<Connection> connection(Attachment attachment) {
+        if (attachment.connector() == null) {
+            return Optional.empty();
+        }
+        Optional<VolumeExports.Connection> nbd = exports.connection(attachment.id());
+        if (nbd.isPresent()) {
+            VolumeExports.Connection c = nbd.get();
+            return Optional.of(new Connection("nbd", Map.of("host", c.host(), "port", c.port(), "export_name", c.exportName(),
+                    "uri", c.uri(), "read_only", c.readOnly(), "tls", c.tls())));
+        }
+        return Optional.of(new Connection("local", Map.of("device_path", driver.volumePath(attachment.volumeId()).toString())));
     }
 
     private static String host(String connectorJson) {

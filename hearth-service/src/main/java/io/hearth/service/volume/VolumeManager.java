@@ -1,8 +1,11 @@
 package io.hearth.service.volume;
 
+import io.hearth.engine.backup.ByteRange;
 import io.hearth.service.backup.Backup;
 import io.hearth.service.backup.BackupDao;
 import io.hearth.service.db.Transactions;
+import io.hearth.service.nbd.ChangeTracker;
+import io.hearth.service.nbd.VolumeExports;
 import io.hearth.service.quota.QuotaService;
 import io.hearth.service.quota.Resource;
 import io.hearth.service.snapshot.Snapshot;
@@ -11,6 +14,7 @@ import io.hearth.service.snapshot.SnapshotStatus;
 import io.hearth.service.volume.VolumeMessage.BackupDevice;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -27,9 +31,11 @@ public final class VolumeManager {
     private final SparseFileDriver driver;
     private final QuotaService quotas;
     private final Transactions transactions;
+    private final ChangeTracker tracker;
+    private final VolumeExports exports;
 
     public VolumeManager(VolumeDao volumes, SnapshotDao snapshots, BackupDao backups, AttachmentDao attachments,
-            SparseFileDriver driver, QuotaService quotas, Transactions transactions) {
+            SparseFileDriver driver, QuotaService quotas, Transactions transactions, ChangeTracker tracker, VolumeExports exports) {
         this.transactions = transactions;
         this.volumes = volumes;
         this.snapshots = snapshots;
@@ -37,6 +43,8 @@ public final class VolumeManager {
         this.attachments = attachments;
         this.driver = driver;
         this.quotas = quotas;
+        this.tracker = tracker;
+        this.exports = exports;
     }
 
     public Object handle(Record message) throws IOException {
@@ -64,6 +72,14 @@ public final class VolumeManager {
             case VolumeMessage.GetBackupDevice m -> backupDevice(m.backupId());
             case VolumeMessage.RemoveTemporarySnapshot m -> {
                 removeTemporarySnapshot(m.snapshotId());
+                yield Boolean.TRUE;
+            }
+            case VolumeMessage.FinishBackup m -> {
+                tracker.finishBackup(m.backupId(), m.committed());
+                yield Boolean.TRUE;
+            }
+            case VolumeMessage.InvalidateChanges m -> {
+                tracker.invalidate(m.volumeId(), m.reason());
                 yield Boolean.TRUE;
             }
         };
@@ -99,6 +115,7 @@ public final class VolumeManager {
         }
         try {
             driver.deleteVolume(volumeId);
+            tracker.forget(volumeId);
             transactions.run(() -> {
                 volumes.markDeleted(volumeId);
                 quotas.release(volume.projectId(), Map.of(Resource.VOLUMES, 1L, Resource.GIGABYTES, (long) volume.size()));
@@ -111,6 +128,7 @@ public final class VolumeManager {
 
     private void extendVolume(String volumeId, int newSize) {
         try {
+            tracker.invalidate(volumeId, "extended to " + newSize + " GiB");
             driver.extend(volumeId, newSize);
             volumes.finishExtend(volumeId, newSize, true);
         } catch (IOException | RuntimeException e) {
@@ -153,10 +171,17 @@ public final class VolumeManager {
     private BackupDevice backupDevice(String backupId) throws IOException {
         Backup backup = backups.find(backupId).orElseThrow(() -> new IllegalStateException("backup " + backupId + " vanished"));
         if (backup.snapshotId() != null) {
-            return new BackupDevice(driver.snapshotPath(backup.snapshotId()).toString(), null);
+            return new BackupDevice(driver.snapshotPath(backup.snapshotId()).toString(), null, null);
         }
+        boolean local = attachments.ofVolume(backup.volumeId()).stream()
+                .anyMatch(a -> a.connector() != null && exports.connection(a.id()).isEmpty());
+        if (local) {
+            tracker.invalidate(backup.volumeId(), "attached on this host: its writes bypass the map");
+        }
+        // The map is captured before the copy below: what changes during the copy is marked for the next backup.
+        List<ByteRange> changed = tracker.beginBackup(backupId, backup.volumeId(), backup.parentId()).orElse(null);
         if (!VolumeStatus.IN_USE.wire().equals(backup.previousVolumeStatus())) {
-            return new BackupDevice(driver.volumePath(backup.volumeId()).toString(), null);
+            return new BackupDevice(driver.volumePath(backup.volumeId()).toString(), null, changed);
         }
         // In use: read a point-in-time copy, so the backup is consistent while the volume keeps changing.
         Volume volume = volumes.find(backup.volumeId()).orElseThrow(() -> new IllegalStateException("volume " + backup.volumeId() + " vanished"));
@@ -166,7 +191,7 @@ public final class VolumeManager {
         backups.setTempSnapshot(backupId, snapshotId);
         driver.createSnapshot(volume.id(), snapshotId);
         snapshots.compareAndSetStatus(snapshotId, SnapshotStatus.CREATING, SnapshotStatus.AVAILABLE);
-        return new BackupDevice(driver.snapshotPath(snapshotId).toString(), snapshotId);
+        return new BackupDevice(driver.snapshotPath(snapshotId).toString(), snapshotId, changed);
     }
 
     private void removeTemporarySnapshot(String snapshotId) throws IOException {

@@ -18,6 +18,15 @@ public sealed interface VolumeMessage {
     /** Call: removes a forced backup's temporary snapshot. */
     record RemoveTemporarySnapshot(String snapshotId) implements VolumeMessage {}
 
-    /** Call reply: the path to read, and the temporary snapshot to remove afterwards (or null). */
-    record BackupDevice(String path, String temporarySnapshotId) {}
+    /** Call: a backup that got a device committed or failed, so the volume's changed-block map moves on or keeps its changes. */
+    record FinishBackup(String backupId, boolean committed) implements VolumeMessage {}
+
+    /** Call: something is about to change the volume behind the changed-block map (a restore onto it). */
+    record InvalidateChanges(String volumeId, String reason) implements VolumeMessage {}
+
+    /**
+     * Call reply: the path to read, the temporary snapshot to remove afterwards (or null), and the only ranges the
+     * backup needs to read on top of its parent (null: read everything).
+     */
+    record BackupDevice(String path, String temporarySnapshotId, java.util.List<io.hearth.engine.backup.ByteRange> changedRanges) {}
 }

@@ -165,7 +165,7 @@ class BackupApiTest {
     void inUseVolumeNeedsForceAndIsBackedUpFromATemporarySnapshotThatIsRemoved() throws IOException {
         String volume = createVolume(1);
         Http.Response attached = http.post("/v3/demo/attachments", "{\"attachment\": {\"volume_uuid\": \"" + volume
-                + "\", \"connector\": {\"host\": \"h\"}}}");
+                + "\", \"connector\": {\"host\": \"test-host\"}}}");
         assertThat(attached.status()).as(attached.body().toString()).isEqualTo(200);
         assertThat(attached.body().at("/attachment/connection_info/driver_volume_type").asText()).isEqualTo("local");
         assertThat(attached.body().at("/attachment/connection_info/data/device_path").asText()).endsWith("volume-" + volume);

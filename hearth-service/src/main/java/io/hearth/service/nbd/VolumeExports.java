@@ -1,0 +1,159 @@
+package io.hearth.service.nbd;
+
+import io.hearth.nbd.DirtyMap;
+import io.hearth.nbd.FileExport;
+import io.hearth.nbd.NbdExport;
+import io.hearth.nbd.NbdServer;
+import io.hearth.nbd.TrackedExport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.nio.file.Path;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves attached volumes to other hosts over NBD: one export per attachment, named by 128 random bits that
+ * only the attachment's connection info tells. Writable exports mark the volume's changed-block map.
+ */
+public final class VolumeExports implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VolumeExports.class);
+
+    /**
+     * What a client needs to connect: cinder's connection info data for {@code driver_volume_type: nbd}. With TLS the
+     * URI is libnbd's {@code nbds://}; qemu takes the same host, port and export with {@code tls-creds}.
+     */
+    public record Connection(String host, int port, String exportName, boolean readOnly, boolean tls) {
+        public String uri() {
+            String literal = host.contains(":") ? "[" + host + "]" : host;
+            return (tls ? "nbds://" : "nbd://") + literal + ":" + port + "/" + exportName;
+        }
+    }
+
+    private record Served(VolumeExport record, FileExport file, Optional<DirtyMap> map) {}
+
+    private final NbdServer server;
+    private final ExportDao exports;
+    private final ChangeTracker tracker;
+    private final Function<String, Path> volumePath;
+    private final String advertisedHost;
+    private final boolean tls;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, Served> served = new ConcurrentHashMap<>();
+
+    private VolumeExports(NbdServer server, ExportDao exports, ChangeTracker tracker, Function<String, Path> volumePath, String advertisedHost,
+            boolean tls) {
+        this.server = server;
+        this.tls = tls;
+        this.exports = exports;
+        this.tracker = tracker;
+        this.volumePath = volumePath;
+        this.advertisedHost = advertisedHost;
+    }
+
+    /**
+     * Starts the NBD server (requiring TLS when {@code tls} is given) and serves again every export that existed when
+     * the service stopped.
+     */
+    public static VolumeExports start(String address, int port, Optional<SSLContext> tls, ExportDao exports, ChangeTracker tracker,
+            Function<String, Path> volumePath) throws IOException {
+        NbdServer.Options options = NbdServer.Options.loopback().withBind(new InetSocketAddress(address, port));
+        NbdServer server = NbdServer.start(tls.map(context -> options.withTls(context, true)).orElse(options));
+        VolumeExports started = new VolumeExports(server, exports, tracker, volumePath, address, tls.isPresent());
+        for (VolumeExport export : exports.all()) {
+            try {
+                started.serve(export);
+            } catch (IOException | RuntimeException e) {
+                LOG.error("cannot serve the export of attachment {} again; it is removed", export.attachmentId(), e);
+                exports.delete(export.attachmentId());
+            }
+        }
+        LOG.info("NBD exports on {}:{}", address, server.port());
+        return started;
+    }
+
+    /** Creates the attachment's export, or returns the one it has. */
+    public Connection open(String attachmentId, String volumeId, boolean readOnly) {
+        Optional<VolumeExport> existing = exports.find(attachmentId);
+        if (existing.isPresent()) {
+            return connection(existing.get());
+        }
+        byte[] secret = new byte[16];
+        random.nextBytes(secret);
+        VolumeExport export = new VolumeExport(attachmentId, volumeId, HexFormat.of().formatHex(secret), readOnly);
+        try {
+            serve(export);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot export volume " + volumeId, e);
+        }
+        exports.insert(export);
+        return connection(export);
+    }
+
+    private void serve(VolumeExport export) throws IOException {
+        Path file = volumePath.apply(export.volumeId());
+        NbdExport nbd;
+        Served entry;
+        if (export.readOnly()) {
+            FileExport readOnly = FileExport.readOnly(file);
+            nbd = readOnly;
+            entry = new Served(export, readOnly, Optional.empty());
+        } else {
+            FileExport writable = FileExport.writable(file);
+            DirtyMap map = tracker.map(export.volumeId());
+            map.openWriter();
+            nbd = new TrackedExport(writable, map);
+            entry = new Served(export, writable, Optional.of(map));
+        }
+        served.put(export.attachmentId(), entry);
+        server.addExport(export.exportName(), nbd);
+    }
+
+    /** The attachment's export, if it has one. */
+    public Optional<Connection> connection(String attachmentId) {
+        return Optional.ofNullable(served.get(attachmentId)).map(s -> connection(s.record()));
+    }
+
+    private Connection connection(VolumeExport export) {
+        return new Connection(advertisedHost, server.port(), export.exportName(), export.readOnly(), tls);
+    }
+
+    /** Stops serving the attachment's export and closes its connections. */
+    public void close(String attachmentId) {
+        Served entry = served.remove(attachmentId);
+        exports.delete(attachmentId);
+        if (entry != null) {
+            server.removeExport(entry.record().exportName());
+            release(entry);
+        }
+    }
+
+    private static void release(Served entry) {
+        try {
+            entry.file().close();
+            if (entry.map().isPresent()) {
+                entry.map().get().closeWriter();
+            }
+        } catch (IOException e) {
+            LOG.warn("closing the export of attachment {} failed", entry.record().attachmentId(), e);
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        served.values().forEach(VolumeExports::release);
+        served.clear();
+    }
+}

@@ -1,0 +1,62 @@
+package io.hearth.service.nbd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hearth.service.FakeBackupEngine;
+import io.hearth.service.Http;
+import io.hearth.service.config.HearthConfig;
+import io.hearth.service.config.IniFile;
+import io.hearth.service.server.HearthServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code nbd_tls_keystore}: exports require TLS, connection info says so, and qemu-img connects with its x509 credentials. */
+class NbdTlsAttachmentTest {
+    @TempDir Path dir;
+
+    private static String run(Path in, String... command) throws Exception {
+        Process process = new ProcessBuilder(command).directory(in.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(String.join(" ", command) + ": " + output).isZero();
+        return output;
+    }
+
+    private HearthConfig config(String keystore) {
+        return HearthConfig.from(IniFile.parse(List.of("[DEFAULT]", "state_path = " + dir.resolve("state"), "osapi_volume_listen_port = 0",
+                "host = volume-host", "nbd_tls_keystore = " + keystore, "nbd_tls_keystore_password = pw"), "test"));
+    }
+
+    @Test
+    void tlsExportsWorkWithQemuAndAMissingKeystoreIsAClearError() throws Exception {
+        // One self-signed certificate for 127.0.0.1 serves as the server's and as the client's CA.
+        Path certs = Files.createDirectories(dir.resolve("certs"));
+        run(certs, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "ca-cert.pem", "-days", "2",
+                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1");
+        run(certs, "openssl", "pkcs12", "-export", "-in", "ca-cert.pem", "-inkey", "key.pem", "-out", "server.p12", "-passout", "pass:pw");
+
+        assertThatThrownBy(() -> HearthServer.start(config(dir.resolve("missing.p12").toString()), c -> new FakeBackupEngine(dir.resolve("r"))))
+                .hasMessageContaining("nbd_tls_keystore");
+
+        try (HearthServer server = HearthServer.start(config(certs.resolve("server.p12").toString()), c -> new FakeBackupEngine(dir.resolve("repo")))) {
+            Http http = new Http("http://127.0.0.1:" + server.port(), "admin:demo", "3.71");
+            String volume = http.post("/v3/demo/volumes", "{\"volume\": {\"size\": 1}}").body().at("/volume/id").asText();
+            http.await("/v3/demo/volumes/" + volume, b -> b.at("/volume/status").asText().equals("available"), Duration.ofSeconds(60));
+            JsonNode data = http.post("/v3/demo/attachments", "{\"attachment\": {\"volume_uuid\": \"" + volume
+                    + "\", \"connector\": {\"host\": \"compute-1\"}}}").body().at("/attachment/connection_info/data");
+            assertThat(data.get("tls").asBoolean()).isTrue();
+            assertThat(data.get("uri").asText()).startsWith("nbds://127.0.0.1:" + server.nbdPort() + "/");
+            String info = run(certs, "qemu-img", "info", "--object", "tls-creds-x509,id=tls0,endpoint=client,dir=" + certs,
+                    "--image-opts", "driver=nbd,host=127.0.0.1,port=" + data.get("port").asInt() + ",export=" + data.get("export_name").asText()
+                            + ",tls-creds=tls0");
+            assertThat(info).contains("virtual size: 1 GiB");
+            assertThat(run(certs, "nbdinfo", data.get("uri").asText() + "?tls-certificates=" + certs)).contains("with TLS");
+        }
+    }
+}
