@@ -104,10 +104,14 @@ class BadInputTest {
     }
 
     @Test
-    void anUnsupportedRepositoryLocationIsBadInput() {
-        RepoCli.Result result = RepoCli.hearth("repo", "ls", "--repo", "s3://bucket/repo", "--cache-dir", dir.resolve("cache").toString(), "--json");
+    void anUnsupportedOrMalformedRepositoryLocationIsBadInput() {
+        RepoCli.Result result = RepoCli.hearth("repo", "ls", "--repo", "ftp://host/repo", "--cache-dir", dir.resolve("cache").toString(), "--json");
         assertThat(result.exit()).as(result.toString()).isEqualTo(2);
-        assertThat(result.err()).contains("only local directories");
+        assertThat(result.err()).contains("'ftp' is not supported").contains("file");
+
+        result = RepoCli.hearth("repo", "ls", "--repo", "file://host/repo", "--cache-dir", dir.resolve("cache").toString());
+        assertThat(result.exit()).as(result.toString()).isEqualTo(2);
+        assertThat(result.err()).contains("file:///path");
     }
 
     private String[] argumentsFor(String command) {
