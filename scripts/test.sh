@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 ./mvnw -B verify -Pdatabases "$@"
 tests/clients/scenario.sh
 tests/cluster/failover.sh
+# bin/hearth repo init/backup/restore through every target of scripts/target-servers.sh.
+tests/targets/cli-roundtrip.sh
 # One closing line over everything that ran.
 python3 - <<'PY'
 import glob, xml.etree.ElementTree as ET
