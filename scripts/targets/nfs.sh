@@ -7,6 +7,8 @@
 #   scripts/targets/nfs.sh down  stops ganesha and removes its state (rpcbind, a system service, stays)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=lib/packages.bash
+source scripts/targets/lib/packages.bash
 base=${HEARTH_TARGETS_DIR:-target-servers}
 mkdir -p "$base"
 dir=$(cd "$base" && pwd)/nfs
@@ -19,20 +21,6 @@ print_target() {
   echo "export BACKUP_SHARE=127.0.0.1:$export_path"
 }
 
-install_packages() {
-  local missing=()
-  command -v ganesha.nfsd >/dev/null 2>&1 || missing+=(nfs-ganesha)
-  ls /usr/lib/*/ganesha/libfsalvfs.so >/dev/null 2>&1 || missing+=(nfs-ganesha-vfs)
-  command -v rpcbind >/dev/null 2>&1 || [[ -x /usr/sbin/rpcbind || -x /sbin/rpcbind ]] || missing+=(rpcbind)
-  if (( ${#missing[@]} )); then
-    local sudo=
-    (( EUID == 0 )) || sudo=sudo
-    echo "nfs.sh: installing ${missing[*]}" >&2
-    $sudo apt-get -o DPkg::Lock::Timeout=600 update -qq >&2
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${missing[@]}" >&2
-  fi
-}
-
 rpcbind_running() { rpcinfo -p 127.0.0.1 >/dev/null 2>&1; }
 
 registered() { rpcinfo -p 127.0.0.1 2>/dev/null | awk '{print $1, $2}' | grep -q "^$1 $2\$"; }
@@ -42,7 +30,7 @@ up() {
     print_target
     return
   fi
-  install_packages
+  install_missing nfs.sh nfs-ganesha nfs-ganesha-vfs rpcbind
   if ! rpcbind_running; then
     local sudo=
     (( EUID == 0 )) || sudo=sudo

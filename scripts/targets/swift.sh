@@ -6,6 +6,8 @@
 #   scripts/targets/swift.sh down  stops it and removes its state
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=lib/packages.bash
+source scripts/targets/lib/packages.bash
 base=${HEARTH_TARGETS_DIR:-target-servers}
 mkdir -p "$base"
 dir=$(cd "$base" && pwd)/swift
@@ -39,22 +41,6 @@ print_target() {
   echo "export BACKUP_SWIFT_AUTH=single_user"
   echo "export BACKUP_SWIFT_USER=test:tester"
   echo "export BACKUP_SWIFT_KEY=testing"
-}
-
-install_packages() {
-  local missing=()
-  command -v swift-proxy-server >/dev/null 2>&1 || missing+=(swift-proxy)
-  command -v swift-account-server >/dev/null 2>&1 || missing+=(swift-account)
-  command -v swift-container-server >/dev/null 2>&1 || missing+=(swift-container)
-  command -v swift-object-server >/dev/null 2>&1 || missing+=(swift-object)
-  command -v memcached >/dev/null 2>&1 || [[ -x /usr/bin/memcached ]] || missing+=(memcached)
-  if (( ${#missing[@]} )); then
-    local sudo=
-    (( EUID == 0 )) || sudo=sudo
-    echo "swift.sh: installing ${missing[*]}" >&2
-    $sudo apt-get -o DPkg::Lock::Timeout=600 update -qq >&2
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${missing[@]}" >&2
-  fi
 }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
@@ -189,7 +175,7 @@ up() {
     print_target
     return
   fi
-  install_packages
+  install_missing swift.sh swift-proxy swift-account swift-container swift-object memcached
   stop
   rm -rf "$dir"
   local memcached_port account container object proxy
