@@ -1,6 +1,7 @@
 package io.hearth.service.server;
 
 import io.hearth.service.api.Api;
+import io.hearth.service.api.AuditLog;
 import io.hearth.service.auth.NoAuthAuthenticator;
 import io.hearth.service.auth.ProjectScope;
 import io.hearth.service.backup.BackupApi;
@@ -11,6 +12,8 @@ import io.hearth.service.backup.BackupProgress;
 import io.hearth.service.config.HearthConfig;
 import io.hearth.service.db.Database;
 import io.hearth.service.quota.QuotaService;
+import io.hearth.service.policy.Policy;
+import io.hearth.service.policy.PolicyFile;
 import io.hearth.service.rpc.Bus;
 import io.hearth.service.rpc.InProcessBus;
 import io.hearth.service.rpc.Topics;
@@ -61,6 +64,13 @@ public final class HearthServer implements AutoCloseable {
      * production, a fake in tests of the service's rules).
      */
     public static HearthServer start(HearthConfig config, Function<HearthConfig, BackupEngine> engines) throws IOException {
+        return start(config, engines, AuditLog.toLogger());
+    }
+
+    /** As {@link #start(HearthConfig, Function)}, with the audit lines going to {@code audit}. */
+    public static HearthServer start(HearthConfig config, Function<HearthConfig, BackupEngine> engines, AuditLog audit) throws IOException {
+        // A bad policy file stops the start before anything is opened.
+        Policy policy = config.auth().policyFile().map(PolicyFile::load).orElseGet(Policy::defaults);
         Files.createDirectories(config.statePath());
         Database database = Database.open(config.databaseUrl());
         Bus bus = new InProcessBus();
@@ -111,7 +121,7 @@ public final class HearthServer implements AutoCloseable {
         VolumeApi volumeApi = new VolumeApi(volumes, snapshots, backups, attachments, quotas, scope, bus, config);
         AttachmentApi attachmentApi = new AttachmentApi(attachments, volumes, volumeApi, driver, scope);
         BackupApi backupApi = new BackupApi(backups, volumes, snapshots, volumeApi, quotas, scheduler, scope, bus, config, engine.serviceName());
-        Api api = new Api(new NoAuthAuthenticator(), scope, backupApi, progress, volumeApi, attachmentApi, quotas, services, config);
+        Api api = new Api(new NoAuthAuthenticator(), scope, policy, audit, backupApi, progress, volumeApi, attachmentApi, quotas, services, config);
         api.start();
         LOG.info("hearth listening on http://{}:{} (state {}, backups {})", config.listenHost(), api.port(), config.statePath(),
                 config.backupTarget().driver());
