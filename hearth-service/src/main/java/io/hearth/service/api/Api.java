@@ -182,7 +182,15 @@ public final class Api implements AutoCloseable {
         if (urlProject.isEmpty() && !version.atLeast(ApiVersion.PROJECT_ID_OPTIONAL)) {
             throw ServiceException.notFound("The resource could not be found.");
         }
-        RequestContext context = policy.context(authenticator.authenticate(Optional.ofNullable(ctx.header("X-Auth-Token")), urlProject));
+        RequestContext context;
+        try {
+            context = policy.context(authenticator.authenticate(Optional.ofNullable(ctx.header("X-Auth-Token")), urlProject));
+        } catch (ServiceException e) {
+            if (e.kind() == ErrorKind.UNAUTHORIZED) {
+                authenticator.challenge().ifPresent(value -> ctx.header("WWW-Authenticate", value));
+            }
+            throw e;
+        }
         ctx.attribute(AuditLog.CALLER, context);
         projectScope.requireUrlProject(context, urlProject);
         RequestScope scope = new RequestScope(context, version, urlProject, baseUrl(ctx));

@@ -10,4 +10,9 @@ public interface Authenticator {
      * @throws io.hearth.service.error.ServiceException UNAUTHORIZED when the token is missing or invalid
      */
     Identity authenticate(Optional<String> token, Optional<String> urlProjectId);
+
+    /** The {@code WWW-Authenticate} value sent with a 401: where to get a token. */
+    default Optional<String> challenge() {
+        return Optional.empty();
+    }
 }

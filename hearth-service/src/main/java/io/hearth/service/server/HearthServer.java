@@ -2,7 +2,6 @@ package io.hearth.service.server;
 
 import io.hearth.service.api.Api;
 import io.hearth.service.api.AuditLog;
-import io.hearth.service.auth.NoAuthAuthenticator;
 import io.hearth.service.auth.ProjectScope;
 import io.hearth.service.backup.BackupApi;
 import io.hearth.service.backup.BackupDao;
@@ -121,7 +120,7 @@ public final class HearthServer implements AutoCloseable {
         VolumeApi volumeApi = new VolumeApi(volumes, snapshots, backups, attachments, quotas, scope, bus, config);
         AttachmentApi attachmentApi = new AttachmentApi(attachments, volumes, volumeApi, driver, scope);
         BackupApi backupApi = new BackupApi(backups, volumes, snapshots, volumeApi, quotas, scheduler, scope, bus, config, engine.serviceName());
-        Api api = new Api(new NoAuthAuthenticator(), scope, policy, audit, backupApi, progress, volumeApi, attachmentApi, quotas, services, config);
+        Api api = new Api(config.auth().authenticator(Clock.systemUTC()), scope, policy, audit, backupApi, progress, volumeApi, attachmentApi, quotas, services, config);
         api.start();
         LOG.info("hearth listening on http://{}:{} (state {}, backups {})", config.listenHost(), api.port(), config.statePath(),
                 config.backupTarget().driver());
