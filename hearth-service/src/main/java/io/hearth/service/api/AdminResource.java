@@ -2,7 +2,6 @@ package io.hearth.service.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.hearth.service.auth.ProjectScope;
 import io.hearth.service.config.HearthConfig;
 import io.hearth.service.error.ServiceException;
 import io.hearth.service.quota.QuotaService;
@@ -74,20 +73,15 @@ final class AdminResource {
 
     private final QuotaService quotas;
     private final ServiceRegistry services;
-    private final ProjectScope scope;
     private final HearthConfig config;
 
-    AdminResource(QuotaService quotas, ServiceRegistry services, ProjectScope scope, HearthConfig config) {
+    AdminResource(QuotaService quotas, ServiceRegistry services, HearthConfig config) {
         this.quotas = quotas;
         this.services = services;
-        this.scope = scope;
         this.config = config;
     }
 
     void showQuota(Context ctx, RequestScope request, String project, boolean defaults) {
-        if (!request.context().admin() && !project.equals(request.context().projectId())) {
-            throw ServiceException.forbidden("Policy doesn't allow volume_extension:quotas:show to be performed.");
-        }
         Map<Resource, QuotaUsage> usage = quotas.usage(defaults ? "__defaults__" : project);
         if (!defaults && ListParams.bool("usage", ctx.queryParam("usage"))) {
             Api.json(ctx, 200, new QuotaEnvelope<>(new QuotaSet<>(project, usage(usage, Resource.VOLUMES), usage(usage, Resource.SNAPSHOTS),
@@ -101,7 +95,6 @@ final class AdminResource {
     }
 
     void updateQuota(Context ctx, RequestScope request, String project) throws Exception {
-        scope.requireAdmin(request.context(), "volume_extension:quotas:update");
         QuotaUpdate update = Bodies.required(Bodies.read(ctx, QuotaUpdateBody.class).quotaSet(), "quota_set");
         set(project, Resource.VOLUMES, update.volumes());
         set(project, Resource.SNAPSHOTS, update.snapshots());
@@ -136,7 +129,6 @@ final class AdminResource {
     }
 
     void listServices(Context ctx, RequestScope request) {
-        scope.requireAdmin(request.context(), "volume_extension:services:index");
         String binary = ctx.queryParam("binary");
         String host = ctx.queryParam("host");
         List<Service> list = services.list().stream()
@@ -146,7 +138,6 @@ final class AdminResource {
     }
 
     void changeService(Context ctx, RequestScope request, String action) throws Exception {
-        scope.requireAdmin(request.context(), "volume_extension:services:update");
         ServiceChange change = Bodies.read(ctx, ServiceChange.class);
         boolean disable = switch (action) {
             case "enable" -> false;

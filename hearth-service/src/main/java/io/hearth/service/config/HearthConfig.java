@@ -2,13 +2,13 @@ package io.hearth.service.config;
 
 import io.hearth.engine.target.TargetOptions;
 import io.hearth.service.db.DatabaseUrl;
+import io.hearth.service.auth.AuthConfig;
 import io.hearth.service.error.ServiceException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -29,7 +29,7 @@ public record HearthConfig(
         Path statePath,
         String listenHost,
         int listenPort,
-        String authStrategy,
+        AuthConfig auth,
         BackupTargetConfig backupTarget,
         String backupCompressionAlgorithm,
         int backupMaxOperations,
@@ -72,10 +72,6 @@ public record HearthConfig(
         targetOptions.put("backup_posix_path", posix.toString());
         BackupTargetConfig backupTarget = new BackupTargetConfig(
                 ini.get("DEFAULT", "backup_driver").orElse(BackupTargetConfig.DEFAULT_DRIVER), new TargetOptions(targetOptions));
-        String auth = ini.get("DEFAULT", "auth_strategy").orElse("noauth").toLowerCase(Locale.ROOT);
-        if (!auth.equals("noauth")) {
-            throw ServiceException.badRequest("auth_strategy = " + auth + " is not supported yet; use noauth");
-        }
         DatabaseUrl database = DatabaseUrl.parse(ini.get("database", "connection")
                 // WRITE_DELAY=0: a request the API accepted is on disk before the answer, so a crash cannot lose it.
                 .orElse("jdbc:h2:file:" + statePath.resolve("hearth") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0"));
@@ -83,7 +79,7 @@ public record HearthConfig(
                 statePath,
                 ini.get("DEFAULT", "osapi_volume_listen").orElse("127.0.0.1"),
                 integer(ini, "osapi_volume_listen_port", 8776, 0, 65535),
-                auth,
+                AuthConfig.from(ini),
                 backupTarget,
                 ini.get("DEFAULT", "backup_compression_algorithm").orElse("zstd"),
                 integer(ini, "backup_max_operations", 15, 0, 10_000),
@@ -143,7 +139,7 @@ public record HearthConfig(
     }
 
     public HearthConfig withListenPort(int port) {
-        return new HearthConfig(statePath, listenHost, port, authStrategy, backupTarget, backupCompressionAlgorithm,
+        return new HearthConfig(statePath, listenHost, port, auth, backupTarget, backupCompressionAlgorithm,
                 backupMaxOperations, host, storageAvailabilityZone, quotaVolumes, quotaSnapshots, quotaGigabytes, quotaBackups,
                 quotaBackupGigabytes, maxLimit, serviceDownTime, reportInterval, database, transportUrl, controlExchange,
                 rabbitQosPrefetchCount, nbd);

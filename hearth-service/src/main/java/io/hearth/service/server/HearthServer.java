@@ -2,7 +2,7 @@ package io.hearth.service.server;
 
 import io.hearth.engine.HearthException;
 import io.hearth.service.api.Api;
-import io.hearth.service.auth.NoAuthAuthenticator;
+import io.hearth.service.api.AuditLog;
 import io.hearth.service.auth.ProjectScope;
 import io.hearth.service.backup.BackupApi;
 import io.hearth.service.backup.BackupDao;
@@ -21,6 +21,8 @@ import io.hearth.service.backup.BackupMessage;
 import io.hearth.service.backup.RepositoryBackupEngine;
 import io.hearth.service.db.Json;
 import io.hearth.service.rpc.AmqpBus;
+import io.hearth.service.policy.Policy;
+import io.hearth.service.policy.PolicyFile;
 import io.hearth.service.rpc.Bus;
 import io.hearth.service.rpc.InProcessBus;
 import io.hearth.service.rpc.MessageCodec;
@@ -88,6 +90,17 @@ public final class HearthServer implements AutoCloseable {
      */
     public static HearthServer start(HearthConfig config, Set<Role> roles, Function<HearthConfig, BackupEngine> engines)
             throws IOException {
+        return start(config, roles, engines, AuditLog.toLogger());
+    }
+
+    /** Every part in this process, with the audit lines going to {@code audit}. */
+    public static HearthServer start(HearthConfig config, Function<HearthConfig, BackupEngine> engines, AuditLog audit) throws IOException {
+        return start(config, EnumSet.allOf(Role.class), engines, audit);
+    }
+
+    /** The given roles, with the audit lines going to {@code audit}. */
+    public static HearthServer start(HearthConfig config, Set<Role> roles, Function<HearthConfig, BackupEngine> engines, AuditLog audit)
+            throws IOException {
         if (roles.isEmpty()) {
             throw new IllegalArgumentException("no role to run");
         }
@@ -95,6 +108,8 @@ public final class HearthServer implements AutoCloseable {
             throw HearthException.badInput("Running " + roles + " alone needs transport_url (the message broker the other"
                     + " roles listen on); without it every role runs in one process.");
         }
+        // A bad policy file stops the start before anything is opened.
+        Policy policy = config.auth().policyFile().map(PolicyFile::load).orElseGet(Policy::defaults);
         Files.createDirectories(config.statePath());
         Database database = Database.open(config.database());
         Bus bus;
@@ -112,7 +127,7 @@ public final class HearthServer implements AutoCloseable {
             if (roles.contains(Role.BACKUP)) {
                 engine = engines.apply(config);
             }
-            return wire(config, roles, database, bus, engine);
+            return wire(config, roles, database, bus, engine, policy, audit);
         } catch (RuntimeException | IOException e) {
             bus.close();
             if (engine != null) {
@@ -123,7 +138,8 @@ public final class HearthServer implements AutoCloseable {
         }
     }
 
-    private static HearthServer wire(HearthConfig config, Set<Role> roles, Database database, Bus bus, BackupEngine engine)
+    private static HearthServer wire(HearthConfig config, Set<Role> roles, Database database, Bus bus, BackupEngine engine,
+            Policy policy, AuditLog audit)
             throws IOException {
         var jdbi = database.jdbi();
         VolumeDao volumes = new VolumeDao(jdbi);
@@ -214,7 +230,7 @@ public final class HearthServer implements AutoCloseable {
                     host);
             BackupApi backupApi = new BackupApi(backups, volumes, snapshots, volumeApi, quotas, scheduler, scope, bus, config,
                     engine != null ? engine.serviceName() : RepositoryBackupEngine.serviceName(config.backupTarget()), transactions);
-            api = new Api(new NoAuthAuthenticator(), scope, backupApi, progress, volumeApi, attachmentApi, quotas, services, config);
+            api = new Api(config.auth().authenticator(Clock.systemUTC()), scope, policy, audit, backupApi, progress, volumeApi, attachmentApi, quotas, services, config);
             api.start();
             LOG.info("hearth api listening on http://{}:{}", config.listenHost(), api.port());
         }

@@ -203,7 +203,6 @@ public final class VolumeApi {
     }
 
     public void resetStatus(RequestContext context, String id, String status) {
-        scope.requireAdmin(context, "volume_extension:volume_admin_actions:reset_status");
         get(context, id);
         volumes.resetStatus(id, VolumeStatus.fromWire(status));
     }
