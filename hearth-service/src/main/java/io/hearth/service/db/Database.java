@@ -79,7 +79,14 @@ public final class Database implements AutoCloseable {
         boolean logged = false;
         while (true) {
             try {
-                return dataSource.getConnection();
+                Connection connection = dataSource.getConnection();
+                // The pool hands out a connection used a moment ago without checking it; one the outage broke would
+                // fail the statement, and background work would take its error path instead of waiting.
+                if (connection.isValid(2)) {
+                    return connection;
+                }
+                dataSource.evictConnection(connection);
+                throw new java.sql.SQLTransientConnectionException("a pooled connection to the database was broken");
             } catch (SQLException e) {
                 if (!isUnavailable(e) || dataSource.isClosed() || System.nanoTime() > deadline) {
                     throw e;
