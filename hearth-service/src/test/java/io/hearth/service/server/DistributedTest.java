@@ -121,6 +121,9 @@ class DistributedTest {
             for (String id : started) {
                 assertThat(awaitBackupDone(id).get("status").asText()).isEqualTo("available");
             }
+            for (String volume : volumes) {
+                http.await("/v3/demo/volumes/" + volume, b -> b.at("/volume/status").asText().equals("available"), WAIT);
+            }
             backups.addAll(started);
         }
         // 12 backups, each host picked at random: both hosts worked (a miss has odds of 1 in 2048).
