@@ -84,7 +84,9 @@ public final class BackupManager {
             return;
         }
         String temporarySnapshot = null;
-        boolean committed = false;
+        BackupEngine.Result result = null;
+        Exception failure = null;
+        boolean cancelledByDelete = false;
         try {
             operations.acquire();
         } catch (InterruptedException e) {
@@ -95,7 +97,7 @@ public final class BackupManager {
             VolumeMessage.BackupDevice device = bus.call(Topics.VOLUME, new VolumeMessage.GetBackupDevice(backupId),
                     VolumeMessage.BackupDevice.class, VOLUME_CALL_TIMEOUT);
             temporarySnapshot = device.temporarySnapshotId();
-            BackupEngine.Result result = engine.backup(new BackupEngine.Job(backupId, Path.of(device.path()), backup.parentId(),
+            result = engine.backup(new BackupEngine.Job(backupId, Path.of(device.path()), backup.parentId(),
                     backup.volumeId(), backup.snapshotId(), backup.projectId(), backup.name(), backup.description(), backup.metadata(),
                     backup.dataTimestamp(), device.changedRanges()), (done, total) -> {
                         if (cancelled.contains(backupId)) {
@@ -103,29 +105,39 @@ public final class BackupManager {
                         }
                         progress.update(backupId, "backup", done, total);
                     });
-            String container = backup.container() != null ? backup.container() : engine.container();
-            committed = backups.finishCreate(backupId, result.objectCount(), container, config.storageAvailabilityZone(), engine.serviceName());
-            if (!committed && isDeleting(backupId)) {
-                // Force-deleted while running: what was written goes too.
-                engine.delete(backupId);
-                finishDelete(backupId);
-            }
         } catch (BackupCancelledException e) {
-            LOG.info("backup {} cancelled by force delete", backupId);
-            engine.delete(backupId);
-            finishDelete(backupId);
+            cancelledByDelete = true;
         } catch (Exception e) {
             LOG.error("backup {} failed", backupId, e);
-            if (!backups.fail(backupId, BackupStatus.CREATING, reason(e)) && isDeleting(backupId)) {
+            failure = e;
+        } finally {
+            progress.finish(backupId);
+            operations.release();
+            // As in cinder, the volume has its status back before the backup shows the outcome: a client that waits
+            // for the backup can use the volume at once.
+            finishChanges(backupId, result != null);
+            releaseSource(backup, temporarySnapshot);
+        }
+        try {
+            if (cancelledByDelete) {
+                LOG.info("backup {} cancelled by force delete", backupId);
+                engine.delete(backupId);
+                finishDelete(backupId);
+            } else if (result != null) {
+                String container = backup.container() != null ? backup.container() : engine.container();
+                if (!backups.finishCreate(backupId, result.objectCount(), container, config.storageAvailabilityZone(), engine.serviceName())
+                        && isDeleting(backupId)) {
+                    // Force-deleted while running: what was written goes too.
+                    engine.delete(backupId);
+                    finishDelete(backupId);
+                }
+            } else if (failure != null && !backups.fail(backupId, BackupStatus.CREATING, reason(failure)) && isDeleting(backupId)) {
                 finishDelete(backupId);
             }
         } finally {
+            // Until here a force delete only asks the backup to stop; the record's outcome above deals with it.
             running.remove(backupId);
             cancelled.remove(backupId);
-            progress.finish(backupId);
-            operations.release();
-            finishChanges(backupId, committed);
-            releaseSource(backup, temporarySnapshot);
         }
     }
 
@@ -185,14 +197,15 @@ public final class BackupManager {
                     file.setLength(volume.sizeBytes());
                 }
             }
-            backups.compareAndSetStatus(backupId, BackupStatus.RESTORING, BackupStatus.AVAILABLE);
+            // The volume first, as in cinder: a client waiting for the backup finds the volume ready.
             if (volumes.compareAndSetStatus(volumeId, working, VolumeStatus.AVAILABLE)) {
                 volumes.markLaunched(volumeId);
             }
+            backups.compareAndSetStatus(backupId, BackupStatus.RESTORING, BackupStatus.AVAILABLE);
         } catch (IOException | RuntimeException e) {
             LOG.error("restore of backup {} to volume {} failed", backupId, volumeId, e);
-            backups.compareAndSetStatus(backupId, BackupStatus.RESTORING, BackupStatus.AVAILABLE);
             volumes.compareAndSetStatus(volumeId, working, volumeIsNew ? VolumeStatus.ERROR : VolumeStatus.ERROR_RESTORING);
+            backups.compareAndSetStatus(backupId, BackupStatus.RESTORING, BackupStatus.AVAILABLE);
         } finally {
             restoringVolumes.remove(volumeId);
             progress.finish(backupId);
