@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A whole Hearth cluster on loopback: 2 api processes behind HAProxy, 1 scheduler, 2 volume and 3 backup
-# processes, talking over RabbitMQ, sharing one database, one volumes directory and one posix backup target.
+# processes (HEARTH_BACKUP_HOSTS), talking over RabbitMQ, sharing one PostgreSQL database, one volumes directory
+# and one backup target (a posix directory unless HEARTH_CLUSTER_CONFIG names another).
 #
 #   scripts/cluster.sh up       start it; the last line is HEARTH_URL=<the HAProxy endpoint>
 #   scripts/cluster.sh status   one line per process: <role> <pid> <up|down>
@@ -8,13 +9,18 @@
 #   scripts/cluster.sh purge    down, then remove the cluster's queues from the broker and its directory
 #
 # HEARTH_CLUSTER_DIR: where state, logs and pid files go (default: cluster-data in the checkout).
-# HEARTH_DB_CONNECTION: [database] connection (default: H2 shared between the processes through AUTO_SERVER).
+# HEARTH_DB_CONNECTION: [database] connection (default: a database of its own on the PostgreSQL at 127.0.0.1:5432,
+#   user postgres, created on `up` and dropped on `purge`).
 # HEARTH_TRANSPORT_URL: the broker (default: rabbit://guest:guest@127.0.0.1:5672/).
+# HEARTH_BACKUP_HOSTS: how many backup processes (default 3).
+# HEARTH_CLUSTER_CONFIG: a file of [DEFAULT] lines every process also gets (another backup_driver and its options).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DIR="${HEARTH_CLUSTER_DIR:-$ROOT/cluster-data}"
 TRANSPORT_URL="${HEARTH_TRANSPORT_URL:-rabbit://guest:guest@127.0.0.1:5672/}"
-ROLES=(scheduler:scheduler-1 volume:volume-1 volume:volume-2 backup:backup-1 backup:backup-2 backup:backup-3 api:api-1 api:api-2)
+ROLES=(scheduler:scheduler-1 volume:volume-1 volume:volume-2)
+for (( i = 1; i <= ${HEARTH_BACKUP_HOSTS:-3}; i++ )); do ROLES+=("backup:backup-$i"); done
+ROLES+=(api:api-1 api:api-2)
 
 die() { echo "cluster: $*" >&2; exit 1; }
 
@@ -52,6 +58,25 @@ free_port() {
   done
 }
 
+# The cluster's own PostgreSQL database, named after its directory (clusters on one server never share one).
+database_name() { echo "hearth_cluster_$(echo "$DIR" | md5sum | cut -c1-8)"; }
+
+psql_admin() { psql -h 127.0.0.1 -U postgres -d postgres -qtAX -v ON_ERROR_STOP=1 "$@"; }
+
+create_database() {
+  [[ -n "${HEARTH_DB_CONNECTION:-}" ]] && return 0
+  command -v psql >/dev/null 2>&1 || die "psql not found: install postgresql-client, or set HEARTH_DB_CONNECTION"
+  psql_admin -c 'SELECT 1' >/dev/null 2>&1 || die "PostgreSQL does not answer on 127.0.0.1:5432 as postgres; start it or set HEARTH_DB_CONNECTION"
+  if [[ -z $(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$(database_name)'") ]]; then
+    psql_admin -c "CREATE DATABASE $(database_name)" >/dev/null
+  fi
+}
+
+drop_database() {
+  [[ -n "${HEARTH_DB_CONNECTION:-}" ]] && return 0
+  command -v psql >/dev/null 2>&1 && psql_admin -c "DROP DATABASE IF EXISTS $(database_name)" >/dev/null 2>&1 || true
+}
+
 write_config() { # name
   cat > "$DIR/$1.conf" <<EOF
 [DEFAULT]
@@ -63,9 +88,10 @@ transport_url = $TRANSPORT_URL
 control_exchange = $(cat "$DIR/exchange")
 report_interval = 2
 service_down_time = 10
+$(cat "${HEARTH_CLUSTER_CONFIG:-/dev/null}")
 
 [database]
-connection = ${HEARTH_DB_CONNECTION:-jdbc:h2:file:$DIR/state/hearth;AUTO_SERVER=TRUE;AUTO_RECONNECT=TRUE;WRITE_DELAY=0}
+connection = ${HEARTH_DB_CONNECTION:-postgresql://postgres@127.0.0.1:5432/$(database_name)}
 EOF
 }
 
@@ -92,6 +118,7 @@ up() {
   fi
   prerequisites
   mkdir -p "$DIR/pids" "$DIR/logs" "$DIR/state" "$DIR/backups"
+  create_database
   rm -f "$DIR"/pids/*.pid
   # One exchange per cluster directory: clusters on one broker never share a queue.
   [[ -f "$DIR/exchange" ]] || echo "hearth-$(echo "$DIR" | md5sum | cut -c1-8)" > "$DIR/exchange"
@@ -177,6 +204,7 @@ purge() {
       rabbitmqctl delete_queue -q "$queue" >/dev/null 2>&1 || true
     done
   fi
+  drop_database
   rm -rf "$DIR"
 }
 

@@ -1,13 +1,59 @@
 #!/usr/bin/env bash
-# Load on the loopback cluster: BACKUPS backup requests (default 200) over VOLUMES volumes (default 20), ten
-# clients at a time per volume in turn; every backup must end available. Prints the count and the wall time.
-# Not part of scripts/test.sh (minutes of work); run it by hand: tests/cluster/load.sh
+# Load on the loopback cluster (scripts/cluster.sh): BACKUPS backup requests over VOLUMES volumes, one client per
+# volume taking its share one after the other, each first writing 1 MiB of new data at a random place of its volume
+# (so every backup has something new to store). Every backup must end available.
+#
+#   tests/cluster/load.sh                        # 200 backups, 20 volumes, 3 backup hosts, posix target
+#   BACKUP_HOSTS=1 LATENCY_MS=20 tests/cluster/load.sh
+#
+# LATENCY_MS > 0: the target is S3 (S3Proxy, scripts/targets/s3.sh) behind a proxy that adds that much to every
+# request, standing for a remote object store. OPERATIONS: backup_max_operations of each backup host (default 2,
+# so that a host's capacity is fixed and more hosts must mean more throughput).
+# LOAD_LOGS: a directory to keep the processes' logs in when the test fails.
+# Prints one line: load: hosts=… latency_ms=… backups=… available=… seconds=… backups_per_s=… (1 MiB new in each)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 VOLUMES=${VOLUMES:-20}
 BACKUPS=${BACKUPS:-200}
+export HEARTH_BACKUP_HOSTS=${BACKUP_HOSTS:-3}
+LATENCY_MS=${LATENCY_MS:-0}
+OPERATIONS=${OPERATIONS:-2}
 export HEARTH_CLUSTER_DIR="$(mktemp -d)"
-trap '"$ROOT/scripts/cluster.sh" purge >/dev/null' EXIT
+export HEARTH_TARGETS_DIR="$HEARTH_CLUSTER_DIR/targets"
+proxy=""
+cleanup() {
+  local status=$?
+  "$ROOT/scripts/cluster.sh" down >/dev/null 2>&1 || true
+  if (( status != 0 )) && [[ -n ${LOAD_LOGS:-} ]]; then
+    mkdir -p "$LOAD_LOGS" && cp -r "$HEARTH_CLUSTER_DIR/logs" "$LOAD_LOGS/" 2>/dev/null || true
+  fi
+  if [[ -n $proxy ]]; then kill "$proxy" 2>/dev/null || true; fi
+  if (( LATENCY_MS > 0 )); then "$ROOT/scripts/targets/s3.sh" down >/dev/null 2>&1 || true; fi
+  "$ROOT/scripts/cluster.sh" purge >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+{
+  echo "backup_max_operations = $OPERATIONS"
+  if (( LATENCY_MS > 0 )); then
+    # To a file: the server it starts keeps a pipe open, so a command substitution would never end.
+    "$ROOT/scripts/targets/s3.sh" up > "$HEARTH_CLUSTER_DIR/s3.env"
+    eval "$(grep '^export ' "$HEARTH_CLUSTER_DIR/s3.env")"
+    s3_port=${BACKUP_S3_ENDPOINT_URL##*:}
+    proxy_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    coproc PROXY { exec python3 "$ROOT/tests/cluster/latency_proxy.py" "$proxy_port" "$s3_port" "$LATENCY_MS"; }
+    proxy=$PROXY_PID
+    read -r ready <&"${PROXY[0]}" && [[ $ready == listening ]]
+    echo "backup_driver = cinder.backup.drivers.s3.S3BackupDriver"
+    echo "backup_s3_endpoint_url = http://127.0.0.1:$proxy_port"
+    echo "backup_s3_store_bucket = hearth"
+    echo "backup_s3_store_access_key = $BACKUP_S3_STORE_ACCESS_KEY"
+    echo "backup_s3_store_secret_key = $BACKUP_S3_STORE_SECRET_KEY"
+    echo "backup_s3_force_path_style = true"
+  fi
+} > "$HEARTH_CLUSTER_DIR/extra.conf"
+export HEARTH_CLUSTER_CONFIG="$HEARTH_CLUSTER_DIR/extra.conf"
+
 url=$("$ROOT/scripts/cluster.sh" up | sed -n 's/^HEARTH_URL=//p')
 auth=(-H 'X-Auth-Token: admin:load' -H 'Content-Type: application/json')
 field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
@@ -21,24 +67,39 @@ for _ in $(seq "$VOLUMES"); do
   volumes+=("$(curl -fsS "${auth[@]}" -d '{"volume": {"size": 1}}' "$url/v3/load/volumes" | field '["volume"]["id"]')")
 done
 for v in "${volumes[@]}"; do
-  until [[ $(curl -fsS "${auth[@]}" "$url/v3/load/volumes/$v" | field '["volume"]["status"]') == available ]]; do sleep 0.5; done
+  until [[ $(curl -fsS "${auth[@]}" "$url/v3/load/volumes/$v" | field '["volume"]["status"]') == available ]]; do sleep 0.2; done
 done
 
-# One client per volume, each taking its volume's share of the backups one after the other.
 per_volume=$(( BACKUPS / VOLUMES ))
 started=$(date +%s.%N)
+clients=()
 for v in "${volumes[@]}"; do
   (
     for _ in $(seq "$per_volume"); do
+      # The volume is available between backups (its status comes back before the backup's): write to it.
+      dd if=/dev/urandom of="$HEARTH_CLUSTER_DIR/state/volumes/volume-$v" bs=1M count=1 seek=$(( RANDOM % 1023 )) \
+        conv=notrunc status=none
       id=$(curl -fsS "${auth[@]}" -d "{\"backup\": {\"volume_id\": \"$v\"}}" "$url/v3/load/backups" | field '["backup"]["id"]')
-      while status=$(curl -fsS "${auth[@]}" "$url/v3/load/backups/$id" | field '["backup"]["status"]'); [[ $status == creating ]]; do sleep 0.2; done
+      while status=$(curl -fsS "${auth[@]}" "$url/v3/load/backups/$id" | field '["backup"]["status"]'); [[ $status == creating ]]; do
+        sleep 0.1
+      done
       echo "$status"
     done
   ) > "$HEARTH_CLUSTER_DIR/load-$v.out" &
+  clients+=($!)
 done
-wait
-elapsed=$(echo "$(date +%s.%N) - $started" | bc)
+wait "${clients[@]}"  # not the latency proxy
+elapsed=$(python3 -c "import time; print(f'{time.time() - $started:.1f}')")
 available=$(cat "$HEARTH_CLUSTER_DIR"/load-*.out | grep -c '^available$' || true)
 total=$(cat "$HEARTH_CLUSTER_DIR"/load-*.out | wc -l)
-echo "load: $available of $total backups available over $VOLUMES volumes and 3 backup hosts in ${elapsed}s"
-[[ $available == "$((per_volume * VOLUMES))" ]]
+python3 - "$HEARTH_BACKUP_HOSTS" "$LATENCY_MS" "$total" "$available" "$elapsed" <<'PY'
+import sys
+hosts, latency, total, available, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
+print(f"load: hosts={hosts} latency_ms={latency} backups={total} available={available} seconds={seconds:.1f}"
+      f" backups_per_s={total / seconds:.2f}")
+PY
+if [[ $available != "$((per_volume * VOLUMES))" ]]; then
+  echo "load: not every backup ended available" >&2
+  grep -v '^available$' "$HEARTH_CLUSTER_DIR"/load-*.out | sort | uniq -c >&2 || true
+  exit 1
+fi

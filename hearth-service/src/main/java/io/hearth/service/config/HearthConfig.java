@@ -1,6 +1,7 @@
 package io.hearth.service.config;
 
 import io.hearth.engine.target.TargetOptions;
+import io.hearth.service.db.DatabaseSettings;
 import io.hearth.service.db.DatabaseUrl;
 import io.hearth.service.auth.AuthConfig;
 import io.hearth.service.error.ServiceException;
@@ -18,7 +19,7 @@ import java.util.Map;
  * @param host this process's host name in the services table (cinder's {@code host})
  * @param backupMaxOperations concurrent backup and restore data operations; 0 means unlimited
  * @param backupTarget where backups go: cinder's {@code backup_driver} and the options of that driver
- * @param database {@code [database] connection}: H2 under the state path unless set
+ * @param database {@code [database]}: {@code connection} (H2 under the state path unless set) and the pool's size
  * @param transportUrl the message broker ({@code rabbit://user:password@host:port/vhost}); null: every service in this
  *     process talks over the in-process bus
  * @param controlExchange the broker exchange of this deployment (oslo.messaging's {@code control_exchange})
@@ -43,7 +44,7 @@ public record HearthConfig(
         int maxLimit,
         Duration serviceDownTime,
         Duration reportInterval,
-        DatabaseUrl database,
+        DatabaseSettings database,
         String transportUrl,
         String controlExchange,
         int rabbitQosPrefetchCount,
@@ -72,9 +73,11 @@ public record HearthConfig(
         targetOptions.put("backup_posix_path", posix.toString());
         BackupTargetConfig backupTarget = new BackupTargetConfig(
                 ini.get("DEFAULT", "backup_driver").orElse(BackupTargetConfig.DEFAULT_DRIVER), new TargetOptions(targetOptions));
-        DatabaseUrl database = DatabaseUrl.parse(ini.get("database", "connection")
+        DatabaseSettings database = new DatabaseSettings(DatabaseUrl.parse(ini.get("database", "connection")
                 // WRITE_DELAY=0: a request the API accepted is on disk before the answer, so a crash cannot lose it.
-                .orElse("jdbc:h2:file:" + statePath.resolve("hearth") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0"));
+                .orElse("jdbc:h2:file:" + statePath.resolve("hearth") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0")),
+                integer(ini, "database", "max_pool_size", DatabaseSettings.DEFAULT_MAX_POOL_SIZE, 1, 1000),
+                integer(ini, "database", "max_overflow", DatabaseSettings.DEFAULT_MAX_OVERFLOW, 0, 1000));
         return new HearthConfig(
                 statePath,
                 ini.get("DEFAULT", "osapi_volume_listen").orElse("127.0.0.1"),

@@ -35,13 +35,16 @@ public final class Database implements AutoCloseable {
         this.patientJdbi = Jdbi.create(this::connectPatiently);
     }
 
-    public static Database open(DatabaseUrl url) {
+    public static Database open(DatabaseSettings settings) {
+        DatabaseUrl url = settings.url();
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url.jdbcUrl());
         config.setUsername(url.user());
         config.setPassword(url.password());
         url.vendor().driverProperties().forEach(config::addDataSourceProperty);
-        config.setMaximumPoolSize(10);
+        config.setMinimumIdle(settings.maxPoolSize());
+        config.setMaximumPoolSize(settings.maxConnections());
+        config.setIdleTimeout(DatabaseSettings.OVERFLOW_IDLE.toMillis());
         config.setPoolName("hearth-db");
         // Compare-and-set status moves read the latest committed row on every database; READ COMMITTED also keeps a
         // transaction's reads current on MariaDB, whose default (REPEATABLE READ) would show it a stale snapshot.

@@ -71,6 +71,26 @@ class PersistenceTest {
     }
 
     @Test
+    void aProcessHoldsAtMostMaxPoolSizePlusMaxOverflowConnections() {
+        database.close();
+        List<String> lines = new ArrayList<>(List.of("[DEFAULT]", "state_path = " + dir));
+        List<String> section = testDatabase.iniLines();
+        lines.addAll(section.isEmpty() ? List.of("[database]") : section);
+        lines.addAll(List.of("max_pool_size = 1", "max_overflow = 1"));
+        HearthConfig small = HearthConfig.from(IniFile.parse(lines, "test"));
+        assertThat(small.database().maxConnections()).isEqualTo(2);
+        database = Database.open(small.database());
+        try (var first = database.jdbi().open(); var second = database.jdbi().open()) {
+            assertThat(first.createQuery("SELECT 1").mapTo(Integer.class).one()).isEqualTo(1);
+            assertThat(second.createQuery("SELECT 1").mapTo(Integer.class).one()).isEqualTo(1);
+            assertThatThrownBy(() -> database.jdbi().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()))
+                    .hasStackTraceContaining("Connection is not available");
+        }
+        assertThatThrownBy(() -> HearthConfig.from(IniFile.parse(List.of("[database]", "max_pool_size = 0"), "test")))
+                .hasMessageContaining("max_pool_size must be between 1 and 1000");
+    }
+
+    @Test
     void timestampsKeepTheirMicrosecondsBefore1970AndAfter2038() {
         BackupDao backups = new BackupDao(database.jdbi());
         Instant landing = Instant.parse("1969-07-20T20:17:40.123456789Z");
