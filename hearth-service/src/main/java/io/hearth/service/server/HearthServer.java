@@ -200,8 +200,10 @@ public final class HearthServer implements AutoCloseable {
         BackupManager backupManager = null;
         if (roles.contains(Role.BACKUP)) {
             backupManager = new BackupManager(workBackups, workVolumes, workSnapshots, workQuotas, engine, bus, config, progress,
-                    workTransactions, BackupEvents.all(List.of(metrics,
-                            new BackupNotifier(workBackups, bus, config.ops(), host, BackupNotifier.toLogger(), Clock.systemUTC()))));
+                    // The metrics last: once an operation is counted, its notifications are out.
+                    workTransactions, BackupEvents.all(List.of(
+                            new BackupNotifier(workBackups, bus, config.ops(), host, BackupNotifier.toLogger(), Clock.systemUTC()),
+                            metrics)));
             BackupManager counted = backupManager;
             metrics.gauge("hearth.backup.operations.waiting", "Backups and restores waiting for a turn (backup_max_operations)",
                     counted::waitingOperations);
