@@ -145,12 +145,12 @@ public final class Doctor {
         }
     }
 
+    /** The innermost cause's words: the driver's own (Flyway's and the broker client's wrappers repeat them at length). */
     private static String rootMessage(Throwable e) {
         Throwable cause = e;
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
         }
-        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        return cause == e ? message : e.getMessage() + " (" + message + ")";
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 }
