@@ -89,10 +89,11 @@ public final class BackupManager {
             return;
         }
         String temporarySnapshot = null;
-        boolean committed = false;
+        BackupEngine.Result result = null;
+        Exception failure = null;
+        boolean cancelledByDelete = false;
         long started = System.nanoTime();
         events.started(Operation.CREATE, backupId);
-        BackupEvents.Result outcome = null;
         try {
             operations.acquire();
         } catch (InterruptedException e) {
@@ -104,7 +105,7 @@ public final class BackupManager {
             VolumeMessage.BackupDevice device = bus.call(Topics.VOLUME, new VolumeMessage.GetBackupDevice(backupId),
                     VolumeMessage.BackupDevice.class, VOLUME_CALL_TIMEOUT);
             temporarySnapshot = device.temporarySnapshotId();
-            BackupEngine.Result result = engine.backup(new BackupEngine.Job(backupId, Path.of(device.path()), backup.parentId(),
+            result = engine.backup(new BackupEngine.Job(backupId, Path.of(device.path()), backup.parentId(),
                     backup.volumeId(), backup.snapshotId(), backup.projectId(), backup.name(), backup.description(), backup.metadata(),
                     backup.dataTimestamp(), device.changedRanges()), (done, total) -> {
                         if (cancelled.contains(backupId)) {
@@ -113,36 +114,50 @@ public final class BackupManager {
                         progress.update(backupId, "backup", done, total);
                         events.progress(Operation.CREATE, backupId, done, total);
                     });
-            String container = backup.container() != null ? backup.container() : engine.container();
-            committed = backups.finishCreate(backupId, result.objectCount(), container, config.storageAvailabilityZone(), engine.serviceName());
-            outcome = new BackupEvents.Result(committed ? Outcome.SUCCESS : Outcome.CANCELLED, since(started), result.bytesRead(),
-                    result.bytesStored(), result.bytesNew(), null);
-            if (!committed && isDeleting(backupId)) {
-                // Force-deleted while running: what was written goes too.
-                engine.delete(backupId);
-                finishDelete(backupId);
-            }
         } catch (BackupCancelledException e) {
-            LOG.info("backup {} cancelled by force delete", backupId);
-            outcome = BackupEvents.Result.of(Outcome.CANCELLED, since(started), null);
-            engine.delete(backupId);
-            finishDelete(backupId);
+            cancelledByDelete = true;
         } catch (Exception e) {
             LOG.error("backup {} failed", backupId, e);
-            outcome = BackupEvents.Result.of(Outcome.ERROR, since(started), reason(e));
-            if (!backups.fail(backupId, BackupStatus.CREATING, reason(e)) && isDeleting(backupId)) {
+            failure = e;
+        } finally {
+            progress.finish(backupId);
+            operations.release();
+            // As in cinder, the volume has its status back before the backup shows the outcome: a client that waits
+            // for the backup can use the volume at once.
+            finishChanges(backupId, result != null);
+            releaseSource(backup, temporarySnapshot);
+        }
+        BackupEvents.Result outcome = null;
+        try {
+            if (cancelledByDelete) {
+                LOG.info("backup {} cancelled by force delete", backupId);
+                outcome = BackupEvents.Result.of(Outcome.CANCELLED, since(started), null);
+                engine.delete(backupId);
                 finishDelete(backupId);
+            } else if (result != null) {
+                String container = backup.container() != null ? backup.container() : engine.container();
+                boolean committed = backups.finishCreate(backupId, result.objectCount(), container, config.storageAvailabilityZone(),
+                        engine.serviceName());
+                outcome = new BackupEvents.Result(committed ? Outcome.SUCCESS : Outcome.CANCELLED, since(started), result.bytesRead(),
+                        result.bytesStored(), result.bytesNew(), null);
+                if (!committed && isDeleting(backupId)) {
+                    // Force-deleted while running: what was written goes too.
+                    engine.delete(backupId);
+                    finishDelete(backupId);
+                }
+            } else if (failure != null) {
+                outcome = BackupEvents.Result.of(Outcome.ERROR, since(started), reason(failure));
+                if (!backups.fail(backupId, BackupStatus.CREATING, reason(failure)) && isDeleting(backupId)) {
+                    finishDelete(backupId);
+                }
             }
         } finally {
             // After the record's final status, so that a notification shows it.
             events.finished(Operation.CREATE, backupId, outcome != null ? outcome
                     : BackupEvents.Result.of(Outcome.ERROR, since(started), "interrupted"));
+            // Until here a force delete only asks the backup to stop; the record's outcome above deals with it.
             running.remove(backupId);
             cancelled.remove(backupId);
-            progress.finish(backupId);
-            operations.release();
-            finishChanges(backupId, committed);
-            releaseSource(backup, temporarySnapshot);
         }
     }
 
@@ -211,16 +226,17 @@ public final class BackupManager {
                     file.setLength(volume.sizeBytes());
                 }
             }
-            backups.compareAndSetStatus(backupId, BackupStatus.RESTORING, BackupStatus.AVAILABLE);
+            // The volume first, as in cinder: a client waiting for the backup finds the volume ready.
             if (volumes.compareAndSetStatus(volumeId, working, VolumeStatus.AVAILABLE)) {
                 volumes.markLaunched(volumeId);
             }
+            backups.compareAndSetStatus(backupId, BackupStatus.RESTORING, BackupStatus.AVAILABLE);
             outcome = new BackupEvents.Result(Outcome.SUCCESS, since(started), restored.get(), 0, 0, null);
         } catch (IOException | RuntimeException e) {
             LOG.error("restore of backup {} to volume {} failed", backupId, volumeId, e);
             outcome = new BackupEvents.Result(Outcome.ERROR, since(started), restored.get(), 0, 0, reason(e));
-            backups.compareAndSetStatus(backupId, BackupStatus.RESTORING, BackupStatus.AVAILABLE);
             volumes.compareAndSetStatus(volumeId, working, volumeIsNew ? VolumeStatus.ERROR : VolumeStatus.ERROR_RESTORING);
+            backups.compareAndSetStatus(backupId, BackupStatus.RESTORING, BackupStatus.AVAILABLE);
         } finally {
             events.finished(Operation.RESTORE, backupId, outcome != null ? outcome
                     : BackupEvents.Result.of(Outcome.ERROR, since(started), "interrupted"));
