@@ -3,6 +3,7 @@ package io.hearth.cli;
 import io.hearth.cli.repo.RepoCommand;
 import io.hearth.cli.client.BackupCommand;
 import io.hearth.cli.client.ServiceCommand;
+import io.hearth.cli.doctor.DoctorCommand;
 import io.hearth.cli.server.ApiCommand;
 import io.hearth.cli.server.SchedulerCommand;
 import io.hearth.cli.server.ServeCommand;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
         version = "hearth 0.1.0",
         description = "Block storage with a first-class backup service.",
         subcommands = {RepoCommand.class, TrainCommand.class, ServeCommand.class, ApiCommand.class, SchedulerCommand.class,
-                BackupCommand.class, VolumeCommand.class, ServiceCommand.class})
+                BackupCommand.class, VolumeCommand.class, ServiceCommand.class, DoctorCommand.class, CompletionCommand.class})
 public final class HearthCommand {
 
     public static void main(String[] args) {

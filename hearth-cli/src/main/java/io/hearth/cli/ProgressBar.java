@@ -19,7 +19,8 @@ public final class ProgressBar implements ProgressListener, AutoCloseable {
     public ProgressBar(String label, boolean enabled) {
         this.out = System.err;
         this.label = label;
-        this.enabled = enabled && System.console() != null;
+        // Since JDK 22 System.console() exists with redirected output too; isTerminal() tells a terminal apart.
+        this.enabled = enabled && System.console() != null && System.console().isTerminal();
     }
 
     @Override

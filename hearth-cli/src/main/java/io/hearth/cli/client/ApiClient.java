@@ -94,6 +94,11 @@ public final class ApiClient {
                 message = fault.get("message").asText() + " (HTTP " + status + ")";
             }
         }
+        if (status == 401) {
+            message += ": check the token (--token or OS_TOKEN; with noauth it is user:project)";
+        } else if (status == 403) {
+            message += ": the token's roles do not allow this (an admin token, or a member of the project, may)";
+        }
         ErrorCategory category = switch (status) {
             case 400, 406, 413 -> ErrorCategory.BAD_INPUT;
             case 404 -> ErrorCategory.NOT_FOUND;

@@ -10,7 +10,13 @@ public final class ClientOptions {
     @Option(names = "--token", paramLabel = "TOKEN", description = "Auth token; noauth takes user:project (default: $OS_TOKEN or admin:admin).")
     private String token;
 
-    @Option(names = "--json", description = "Print the API's JSON instead of a table.")
+    /** How answers are printed. */
+    public enum Format { table, json }
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "table (for people, the default) or json (the API's own JSON, for programs).")
+    private Format format = Format.table;
+
+    @Option(names = "--json", description = "The same as --format json.")
     private boolean json;
 
     public ApiClient client() {
@@ -20,6 +26,6 @@ public final class ClientOptions {
     }
 
     public boolean json() {
-        return json;
+        return json || format == Format.json;
     }
 }

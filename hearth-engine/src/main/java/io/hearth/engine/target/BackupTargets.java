@@ -38,12 +38,17 @@ public final class BackupTargets {
     }
 
     public BackupTarget open(TargetLocation location, TargetOptions options) throws IOException {
+        return open(location, options, TargetErrorListener.NONE);
+    }
+
+    /** Opens the target, telling {@code errors} of every failed request. */
+    public BackupTarget open(TargetLocation location, TargetOptions options, TargetErrorListener errors) throws IOException {
         TargetFactory factory = byScheme.get(location.scheme());
         if (factory == null) {
             throw HearthException.badInput("repository URL scheme '" + location.scheme() + "' is not supported; supported: "
                     + String.join(", ", byScheme.keySet()));
         }
-        return factory.open(location, options);
+        return factory.open(location, options, errors);
     }
 
     /** The location that cinder's {@code backup_driver} and that driver's own options name. */

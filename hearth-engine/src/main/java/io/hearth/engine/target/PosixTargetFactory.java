@@ -22,8 +22,9 @@ public final class PosixTargetFactory implements TargetFactory {
     }
 
     @Override
-    public BackupTarget open(TargetLocation location, TargetOptions options) throws IOException {
-        // Local writes fail for good or not at all: no retry layer.
-        return new PosixTarget(Path.of(location.path()), true);
+    public BackupTarget open(TargetLocation location, TargetOptions options, TargetErrorListener errors) throws IOException {
+        PosixTarget target = new PosixTarget(Path.of(location.path()), true);
+        // Local writes fail for good or not at all: the retry layer (one try) is there only to count the failures.
+        return errors == TargetErrorListener.NONE ? target : new RetryingTarget(target, RetryPolicy.none(), errors);
     }
 }

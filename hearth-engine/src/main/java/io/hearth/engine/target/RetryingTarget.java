@@ -27,10 +27,17 @@ import java.util.stream.Stream;
 public final class RetryingTarget implements BackupTarget {
     private final BackupTarget delegate;
     private final RetryPolicy policy;
+    private final TargetErrorListener errors;
 
     public RetryingTarget(BackupTarget delegate, RetryPolicy policy) {
+        this(delegate, policy, TargetErrorListener.NONE);
+    }
+
+    /** {@code errors} hears of every failed try, retried or not (the service counts them). */
+    public RetryingTarget(BackupTarget delegate, RetryPolicy policy, TargetErrorListener errors) {
         this.delegate = requireNonNull(delegate, "delegate is null");
         this.policy = requireNonNull(policy, "policy is null");
+        this.errors = requireNonNull(errors, "errors is null");
     }
 
     @FunctionalInterface
@@ -43,7 +50,12 @@ public final class RetryingTarget implements BackupTarget {
             try {
                 return request.run(attempt);
             } catch (IOException e) {
-                if (!isTransient(e) || attempt >= policy.attempts()) {
+                boolean retried = isTransient(e) && attempt < policy.attempts();
+                // Not-found answers are how the engine asks whether something exists, not errors of the target.
+                if (!(e instanceof ObjectNotFoundException)) {
+                    errors.failed(what.substring(0, what.indexOf(' ')), e, retried);
+                }
+                if (!retried) {
                     throw e;
                 }
                 pause(attempt + 1, what, e);

@@ -21,6 +21,12 @@ public interface TargetFactory {
     /**
      * Opens the target. Checks what it can cheaply (the bucket exists, the credentials are accepted) so that a wrong
      * setting fails here with a message naming the option to change, not later in the middle of a backup.
+     * {@code errors} hears of every failed request (the retry layer tells it).
      */
-    BackupTarget open(TargetLocation location, TargetOptions options) throws IOException;
+    BackupTarget open(TargetLocation location, TargetOptions options, TargetErrorListener errors) throws IOException;
+
+    /** Opens the target with nobody counting its errors. */
+    default BackupTarget open(TargetLocation location, TargetOptions options) throws IOException {
+        return open(location, options, TargetErrorListener.NONE);
+    }
 }

@@ -127,6 +127,24 @@ class RetryingTargetTest {
     }
 
     @Test
+    void everyFailedTryIsToldToTheListenerButNotFoundIsNot() throws IOException {
+        FlakyTarget flaky = new FlakyTarget(dir);
+        java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        BackupTarget target = new RetryingTarget(flaky, QUICK, (operation, error, retried) -> heard.add(operation + ":" + retried));
+        flaky.failures.set(2);
+        assertThat(target.putIfAbsent("a", text("x"))).isTrue();
+        assertThat(heard).containsExactly("put:true", "put:true");
+
+        flaky.failures.set(10);
+        assertThatThrownBy(() -> target.list("a")).isInstanceOf(TransientTargetException.class);
+        assertThat(heard.subList(2, heard.size())).containsExactly("list:true", "list:true", "list:true", "list:false");
+
+        flaky.failures.set(0);
+        assertThatThrownBy(() -> target.get("missing")).isInstanceOf(ObjectNotFoundException.class);
+        assertThat(heard).hasSize(6);
+    }
+
+    @Test
     void aCreateWhoseAnswerWasLostIsReportedAsOurs() throws IOException {
         FlakyTarget flaky = new FlakyTarget(dir);
         flaky.failAfterWork = true;

@@ -6,6 +6,7 @@ import io.hearth.service.auth.Authenticator;
 import io.hearth.service.backup.BackupApi;
 import io.hearth.service.backup.BackupProgress;
 import io.hearth.service.config.HearthConfig;
+import io.hearth.service.health.OpsEndpoints;
 import io.hearth.service.quota.QuotaService;
 import io.hearth.service.scheduler.ServiceRegistry;
 import io.hearth.service.volume.AttachmentApi;
@@ -57,7 +58,7 @@ public final class Api implements AutoCloseable {
     private final Faults faults = new Faults();
 
     public Api(Authenticator authenticator, ProjectScope projectScope, Policy policy, AuditLog audit, BackupApi backupApi, BackupProgress progress, VolumeApi volumeApi,
-            AttachmentApi attachmentApi, QuotaService quotas, ServiceRegistry services, HearthConfig config) {
+            AttachmentApi attachmentApi, QuotaService quotas, ServiceRegistry services, HearthConfig config, OpsEndpoints ops) {
         this.authenticator = authenticator;
         this.projectScope = projectScope;
         this.policy = policy;
@@ -73,6 +74,7 @@ public final class Api implements AutoCloseable {
             javalin.http.maxRequestSize = 1024 * 1024;
             javalin.requestLogger.http((ctx, millis) -> audit.record(ctx));
             routes(javalin.routes, backups, volumes, admin);
+            ops.routes(javalin.routes);
             javalin.routes.exception(Exception.class, (failure, ctx) -> faults.handle(failure, ctx));
             javalin.routes.error(404, ctx -> {
                 // Faults already written by handlers are JSON; anything else is the router's "no such endpoint".

@@ -2,6 +2,7 @@ package io.hearth.service.backup;
 
 import io.hearth.engine.ProgressListener;
 import io.hearth.engine.backup.ByteRange;
+import io.hearth.engine.target.TargetErrorListener;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -20,8 +21,15 @@ public interface BackupEngine extends AutoCloseable {
     record Job(String backupId, Path source, String parentId, String volumeId, String snapshotId, String projectId,
             String name, String description, Map<String, String> metadata, Instant createdAt, List<ByteRange> changedRanges) {}
 
-    /** What a finished backup cost; {@code objectCount} is reported as cinder's object_count. */
-    record Result(long objectCount, long bytesRead, long bytesStored) {}
+    /**
+     * What a finished backup cost; {@code objectCount} is reported as cinder's object_count, {@code bytesStored} is what
+     * was written to the target, {@code bytesNew} the new data (before compression) the repository did not have.
+     */
+    record Result(long objectCount, long bytesRead, long bytesStored, long bytesNew) {
+        public Result(long objectCount, long bytesRead, long bytesStored) {
+            this(objectCount, bytesRead, bytesStored, bytesStored);
+        }
+    }
 
     Result backup(Job job, ProgressListener progress);
 
@@ -36,6 +44,14 @@ public interface BackupEngine extends AutoCloseable {
 
     /** Makes the backup known to the repository again from an exported manifest; checks every block is present. */
     void importManifest(String backupId, String manifestJson);
+
+    /**
+     * This engine telling {@code errors} of every failed request to its backup target (the metrics count them). An
+     * engine without a target (a test's fake) ignores it.
+     */
+    default BackupEngine withTargetErrors(TargetErrorListener errors) {
+        return this;
+    }
 
     /** cinder's {@code service} / {@code backup_service} value. */
     String serviceName();

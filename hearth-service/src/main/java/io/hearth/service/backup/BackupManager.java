@@ -1,5 +1,7 @@
 package io.hearth.service.backup;
 
+import io.hearth.service.backup.BackupEvents.Operation;
+import io.hearth.service.backup.BackupEvents.Outcome;
 import io.hearth.service.config.HearthConfig;
 import io.hearth.service.db.Transactions;
 import io.hearth.service.quota.QuotaService;
@@ -16,6 +18,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,14 +45,16 @@ public final class BackupManager {
     private final HearthConfig config;
     private final BackupProgress progress;
     private final Transactions transactions;
+    private final BackupEvents events;
     private final Semaphore operations;
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private final Set<String> restoringVolumes = ConcurrentHashMap.newKeySet();
 
     public BackupManager(BackupDao backups, VolumeDao volumes, SnapshotDao snapshots, QuotaService quotas, BackupEngine engine,
-            Bus bus, HearthConfig config, BackupProgress progress, Transactions transactions) {
+            Bus bus, HearthConfig config, BackupProgress progress, Transactions transactions, BackupEvents events) {
         this.transactions = transactions;
+        this.events = events;
         this.backups = backups;
         this.volumes = volumes;
         this.snapshots = snapshots;
@@ -87,10 +92,13 @@ public final class BackupManager {
         BackupEngine.Result result = null;
         Exception failure = null;
         boolean cancelledByDelete = false;
+        long started = System.nanoTime();
+        events.started(Operation.CREATE, backupId);
         try {
             operations.acquire();
         } catch (InterruptedException e) {
             running.remove(backupId);
+            events.finished(Operation.CREATE, backupId, BackupEvents.Result.of(Outcome.ERROR, since(started), "interrupted"));
             throw e;
         }
         try {
@@ -104,6 +112,7 @@ public final class BackupManager {
                             throw new BackupCancelledException();
                         }
                         progress.update(backupId, "backup", done, total);
+                        events.progress(Operation.CREATE, backupId, done, total);
                     });
         } catch (BackupCancelledException e) {
             cancelledByDelete = true;
@@ -118,23 +127,34 @@ public final class BackupManager {
             finishChanges(backupId, result != null);
             releaseSource(backup, temporarySnapshot);
         }
+        BackupEvents.Result outcome = null;
         try {
             if (cancelledByDelete) {
                 LOG.info("backup {} cancelled by force delete", backupId);
+                outcome = BackupEvents.Result.of(Outcome.CANCELLED, since(started), null);
                 engine.delete(backupId);
                 finishDelete(backupId);
             } else if (result != null) {
                 String container = backup.container() != null ? backup.container() : engine.container();
-                if (!backups.finishCreate(backupId, result.objectCount(), container, config.storageAvailabilityZone(), engine.serviceName())
-                        && isDeleting(backupId)) {
+                boolean committed = backups.finishCreate(backupId, result.objectCount(), container, config.storageAvailabilityZone(),
+                        engine.serviceName());
+                outcome = new BackupEvents.Result(committed ? Outcome.SUCCESS : Outcome.CANCELLED, since(started), result.bytesRead(),
+                        result.bytesStored(), result.bytesNew(), null);
+                if (!committed && isDeleting(backupId)) {
                     // Force-deleted while running: what was written goes too.
                     engine.delete(backupId);
                     finishDelete(backupId);
                 }
-            } else if (failure != null && !backups.fail(backupId, BackupStatus.CREATING, reason(failure)) && isDeleting(backupId)) {
-                finishDelete(backupId);
+            } else if (failure != null) {
+                outcome = BackupEvents.Result.of(Outcome.ERROR, since(started), reason(failure));
+                if (!backups.fail(backupId, BackupStatus.CREATING, reason(failure)) && isDeleting(backupId)) {
+                    finishDelete(backupId);
+                }
             }
         } finally {
+            // After the record's final status, so that a notification shows it.
+            events.finished(Operation.CREATE, backupId, outcome != null ? outcome
+                    : BackupEvents.Result.of(Outcome.ERROR, since(started), "interrupted"));
             // Until here a force delete only asks the backup to stop; the record's outcome above deals with it.
             running.remove(backupId);
             cancelled.remove(backupId);
@@ -177,10 +197,15 @@ public final class BackupManager {
                 || !isMine(backup) || !restoringVolumes.add(volumeId)) {
             return;
         }
+        long started = System.nanoTime();
+        events.started(Operation.RESTORE, backupId);
+        AtomicLong restored = new AtomicLong();
+        BackupEvents.Result outcome = null;
         try {
             operations.acquire();
         } catch (InterruptedException e) {
             restoringVolumes.remove(volumeId);
+            events.finished(Operation.RESTORE, backupId, BackupEvents.Result.of(Outcome.ERROR, since(started), "interrupted"));
             throw e;
         }
         try {
@@ -191,7 +216,11 @@ public final class BackupManager {
                 // Old data must not show through the holes the restore leaves for zero blocks.
                 file.setLength(0);
             }
-            engine.restore(backupId, target, (done, total) -> progress.update(backupId, "restore", done, total));
+            engine.restore(backupId, target, (done, total) -> {
+                progress.update(backupId, "restore", done, total);
+                restored.set(done);
+                events.progress(Operation.RESTORE, backupId, done, total);
+            });
             try (RandomAccessFile file = new RandomAccessFile(target.toFile(), "rw")) {
                 if (file.length() < volume.sizeBytes()) {
                     file.setLength(volume.sizeBytes());
@@ -202,11 +231,15 @@ public final class BackupManager {
                 volumes.markLaunched(volumeId);
             }
             backups.compareAndSetStatus(backupId, BackupStatus.RESTORING, BackupStatus.AVAILABLE);
+            outcome = new BackupEvents.Result(Outcome.SUCCESS, since(started), restored.get(), 0, 0, null);
         } catch (IOException | RuntimeException e) {
             LOG.error("restore of backup {} to volume {} failed", backupId, volumeId, e);
+            outcome = new BackupEvents.Result(Outcome.ERROR, since(started), restored.get(), 0, 0, reason(e));
             volumes.compareAndSetStatus(volumeId, working, volumeIsNew ? VolumeStatus.ERROR : VolumeStatus.ERROR_RESTORING);
             backups.compareAndSetStatus(backupId, BackupStatus.RESTORING, BackupStatus.AVAILABLE);
         } finally {
+            events.finished(Operation.RESTORE, backupId, outcome != null ? outcome
+                    : BackupEvents.Result.of(Outcome.ERROR, since(started), "interrupted"));
             restoringVolumes.remove(volumeId);
             progress.finish(backupId);
             operations.release();
@@ -223,12 +256,16 @@ public final class BackupManager {
         if (backup == null || backup.status() != BackupStatus.DELETING) {
             return;
         }
+        long started = System.nanoTime();
+        events.started(Operation.DELETE, backupId);
         try {
             engine.delete(backupId);
             finishDelete(backupId);
+            events.finished(Operation.DELETE, backupId, BackupEvents.Result.of(Outcome.SUCCESS, since(started), null));
         } catch (RuntimeException e) {
             LOG.error("deleting backup {} failed", backupId, e);
             backups.fail(backupId, BackupStatus.DELETING, reason(e));
+            events.finished(Operation.DELETE, backupId, BackupEvents.Result.of(Outcome.ERROR, since(started), reason(e)));
         }
     }
 
@@ -316,6 +353,20 @@ public final class BackupManager {
 
     private boolean isDeleting(String backupId) {
         return backups.find(backupId).map(b -> b.status() == BackupStatus.DELETING).orElse(false);
+    }
+
+    /** Backups and restores waiting for a turn under {@code backup_max_operations} (the queue depth). */
+    public int waitingOperations() {
+        return operations.getQueueLength();
+    }
+
+    /** Backups and restores working now. */
+    public int runningOperations() {
+        return running.size() + restoringVolumes.size();
+    }
+
+    private static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
     private static String reason(Exception e) {

@@ -6,6 +6,7 @@ import io.hearth.engine.HearthException;
 import io.hearth.engine.ProgressListener;
 import io.hearth.engine.backup.BackupManifest;
 import io.hearth.engine.backup.BackupRequest;
+import io.hearth.engine.backup.BackupStats;
 import io.hearth.engine.backup.ByteRange;
 import io.hearth.engine.block.Compression;
 import io.hearth.engine.crypto.RepositorySecret;
@@ -13,6 +14,7 @@ import io.hearth.engine.repository.Repository;
 import io.hearth.engine.repository.RepositorySettings;
 import io.hearth.engine.source.FileBlockSource;
 import io.hearth.engine.target.BackupTargets;
+import io.hearth.engine.target.TargetErrorListener;
 import io.hearth.engine.target.TargetLocation;
 import io.hearth.engine.target.TargetOptions;
 import io.hearth.service.config.BackupTargetConfig;
@@ -30,10 +32,12 @@ public final class RepositoryBackupEngine implements BackupEngine {
     private final TargetOptions options;
     private final Compression compression;
     private final Path cacheRoot;
+    private final TargetErrorListener errors;
     private Repository repository;
 
     private RepositoryBackupEngine(BackupTargets targets, TargetLocation location, TargetOptions options, Compression compression,
-            Path cacheRoot) {
+            Path cacheRoot, TargetErrorListener errors) {
+        this.errors = errors;
         this.targets = targets;
         this.location = location;
         this.options = options;
@@ -49,13 +53,22 @@ public final class RepositoryBackupEngine implements BackupEngine {
     public static RepositoryBackupEngine open(BackupTargetConfig target, String compression, Path cacheRoot) {
         BackupTargets targets = BackupTargets.installed();
         return new RepositoryBackupEngine(targets, target.location(targets), target.options(), Compression.fromName(compression),
-                cacheRoot);
+                cacheRoot, TargetErrorListener.NONE);
+    }
+
+    /** The same engine, not yet opened, counting target errors (the repository opens on first use, so nothing is lost). */
+    @Override
+    public synchronized BackupEngine withTargetErrors(TargetErrorListener errors) {
+        if (repository != null) {
+            throw new IllegalStateException("the repository is already open; set the error listener before first use");
+        }
+        return new RepositoryBackupEngine(targets, location, options, compression, cacheRoot, errors);
     }
 
     private synchronized Repository repository() {
         if (repository == null) {
             try {
-                repository = Repository.openOrInit(targets.open(location, options),
+                repository = Repository.openOrInit(targets.open(location, options, errors),
                         RepositorySettings.defaults().withCompression(compression), cacheRoot, secret());
             } catch (IOException e) {
                 throw new HearthException(ErrorCategory.UNAVAILABLE, "cannot open the backup repository at " + location.display()
@@ -86,9 +99,8 @@ public final class RepositoryBackupEngine implements BackupEngine {
             BackupManifest manifest = repository().backup(new BackupRequest(job.backupId(), source, parent, changed,
                     new BackupRequest.BackupLabels(job.volumeId(), job.snapshotId(), job.projectId(), job.name(), job.description(),
                             job.metadata(), job.createdAt())), progress);
-            return new Result(manifest.stats() == null ? 0 : manifest.stats().objectsWritten(),
-                    manifest.stats() == null ? 0 : manifest.stats().bytesRead(),
-                    manifest.stats() == null ? 0 : manifest.stats().bytesStored());
+            BackupStats stats = manifest.stats() == null ? new BackupStats(0, 0, 0, 0, 0, 0, 0, 0) : manifest.stats();
+            return new Result(stats.objectsWritten(), stats.bytesRead(), stats.bytesStored(), stats.bytesNew());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -25,6 +25,7 @@ import java.util.Map;
  * @param controlExchange the broker exchange of this deployment (oslo.messaging's {@code control_exchange})
  * @param rabbitQosPrefetchCount unacknowledged messages one topic consumer holds ({@code [oslo_messaging_rabbit]}); 0: no limit
  * @param nbd where volumes are served to other hosts, and the changed-block granularity
+ * @param ops metrics and notifications
  */
 public record HearthConfig(
         Path statePath,
@@ -48,7 +49,8 @@ public record HearthConfig(
         String transportUrl,
         String controlExchange,
         int rabbitQosPrefetchCount,
-        NbdSettings nbd) {
+        NbdSettings nbd,
+        OpsSettings ops) {
 
     /**
      * The NBD export service. {@code target_ip_address} and {@code target_port} are cinder's names for where a
@@ -100,7 +102,9 @@ public record HearthConfig(
                 ini.get("DEFAULT", "transport_url").filter(url -> !url.isBlank()).orElse(null),
                 ini.get("DEFAULT", "control_exchange").orElse("hearth"),
                 integer(ini, "oslo_messaging_rabbit", "rabbit_qos_prefetch_count", 64, 0, 65_535),
-                nbd(ini));
+                nbd(ini),
+                OpsSettings.from(ini, integer(ini, "metrics_listen_port", -1, -1, 65535),
+                        integer(ini, "backup_timer_interval", 120, 0, 86_400)));
     }
 
     private static NbdSettings nbd(IniFile ini) {
@@ -145,7 +149,7 @@ public record HearthConfig(
         return new HearthConfig(statePath, listenHost, port, auth, backupTarget, backupCompressionAlgorithm,
                 backupMaxOperations, host, storageAvailabilityZone, quotaVolumes, quotaSnapshots, quotaGigabytes, quotaBackups,
                 quotaBackupGigabytes, maxLimit, serviceDownTime, reportInterval, database, transportUrl, controlExchange,
-                rabbitQosPrefetchCount, nbd);
+                rabbitQosPrefetchCount, nbd, ops);
     }
 
     public Path volumesPath() {

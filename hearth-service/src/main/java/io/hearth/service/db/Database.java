@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -61,6 +62,25 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         return new Database(dataSource);
+    }
+
+    /** Why the database cannot be used now (for the readiness check); empty when it can. */
+    public Optional<String> unavailableReason() {
+        try (Connection connection = dataSource.getConnection()) {
+            return connection.isValid(2) ? Optional.empty() : Optional.of("the database connection is not valid");
+        } catch (SQLException e) {
+            return Optional.of("cannot reach the database: " + e.getMessage());
+        }
+    }
+
+    /** The schema's state, without changing it (for hearth doctor). */
+    public record MigrationState(String currentVersion, int pending) {}
+
+    /** Connects with {@code url} and reads the schema's version and the migrations not yet applied; applies none. */
+    public static MigrationState migrationState(DatabaseUrl url) {
+        var info = Flyway.configure().dataSource(url.jdbcUrl(), url.user(), url.password()).locations("classpath:db/migration")
+                .placeholders(url.vendor().migrationPlaceholders()).load().info();
+        return new MigrationState(info.current() == null ? null : info.current().getVersion().getVersion(), info.pending().length);
     }
 
     /** For API requests: while the database is unreachable, a call fails within the pool's connection timeout. */

@@ -15,6 +15,7 @@ import io.hearth.service.error.ServiceException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -26,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +59,7 @@ public final class AmqpBus implements Bus {
     private final Map<String, CompletableFuture<byte[]>> pendingCalls = new ConcurrentHashMap<>();
     private final Set<String> topics = ConcurrentHashMap.newKeySet();
     private final ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor();
+    private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closing;
 
     /**
@@ -93,7 +96,9 @@ public final class AmqpBus implements Bus {
                 }
             });
             Channel setup = connection.createChannel();
-            setup.exchangeDeclare(exchange, "direct", true);
+            // A topic exchange, as oslo.messaging's: exact binding keys route RPC as a direct exchange would, and
+            // notification consumers bind notifications.* patterns to the same exchange.
+            setup.exchangeDeclare(exchange, "topic", true);
             Channel replies = connection.createChannel();
             // Client-named, so topology recovery declares it again under the same name after a broker restart.
             replies.queueDeclare(replyQueue, false, true, true, null);
@@ -120,7 +125,16 @@ public final class AmqpBus implements Bus {
             channel.basicQos(prefetch);
             channel.queueDeclare(queue, true, false, false, null);
             channel.queueBind(queue, exchange, topic);
-            channel.basicConsume(queue, false, (tag, delivery) -> handlers.submit(() -> process(channel, topic, handler, delivery)),
+            channel.basicConsume(queue, false, (tag, delivery) -> {
+                inFlight.incrementAndGet();
+                handlers.submit(() -> {
+                    try {
+                        process(channel, topic, handler, delivery);
+                    } finally {
+                        inFlight.decrementAndGet();
+                    }
+                });
+            },
                     tag -> LOG.warn("the broker cancelled the consumer of {}", queue));
         } catch (IOException e) {
             topics.remove(topic);
@@ -214,6 +228,32 @@ public final class AmqpBus implements Bus {
         } finally {
             pendingCalls.remove(correlationId);
         }
+    }
+
+    /**
+     * An oslo.messaging notification: persistent, on the control exchange, not mandatory (nobody has to listen), and
+     * tried once: a notification is not worth holding up a backup while the broker is away.
+     */
+    @Override
+    public void publishEvent(String routingKey, byte[] body) {
+        AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().contentType(JSON).contentEncoding("utf-8")
+                .deliveryMode(PERSISTENT).messageId(UUID.randomUUID().toString()).build();
+        try {
+            publish(exchange, routingKey, properties, body, false, Duration.ZERO);
+        } catch (ServiceException e) {
+            LOG.warn("notification on {} lost: {}", routingKey, e.getMessage());
+        }
+    }
+
+    @Override
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    @Override
+    public Optional<String> unavailableReason() {
+        return connection.isOpen() ? Optional.empty()
+                : Optional.of("the connection to the message broker at " + url + " is down (reconnecting); check that RabbitMQ runs");
     }
 
     /** Publishes to a topic; a topic that has no queue yet has no service to do the work. */

@@ -3,7 +3,11 @@ package io.hearth.service.rpc;
 import io.hearth.service.error.ErrorKind;
 import io.hearth.service.error.ServiceException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -20,6 +24,29 @@ public final class InProcessBus implements Bus {
 
     private final Map<String, MessageHandler> handlers = new ConcurrentHashMap<>();
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final List<BiConsumer<String, byte[]>> eventListeners = new CopyOnWriteArrayList<>();
+
+    /** Hears every event published on this bus, as a queue bound to the exchange would (tests, in-process consumers). */
+    public void listenToEvents(BiConsumer<String, byte[]> listener) {
+        eventListeners.add(listener);
+    }
+
+    @Override
+    public void publishEvent(String routingKey, byte[] body) {
+        for (BiConsumer<String, byte[]> listener : eventListeners) {
+            try {
+                listener.accept(routingKey, body);
+            } catch (RuntimeException e) {
+                LOG.warn("an event listener failed on {}", routingKey, e);
+            }
+        }
+    }
+
+    @Override
+    public int inFlight() {
+        return inFlight.get();
+    }
 
     @Override
     public void subscribe(String topic, MessageHandler handler) {
@@ -31,12 +58,15 @@ public final class InProcessBus implements Bus {
     @Override
     public void cast(String topic, Record message) {
         MessageHandler handler = handler(topic);
+        inFlight.incrementAndGet();
         executor.submit(() -> {
             try {
                 handler.handle(message);
             } catch (Exception | Error e) {
                 // Handlers record failures on the resource; this is the last resort against a silent loss.
                 LOG.error("cast {} to {} failed", message, topic, e);
+            } finally {
+                inFlight.decrementAndGet();
             }
             return null;
         });
@@ -45,7 +75,14 @@ public final class InProcessBus implements Bus {
     @Override
     public <R> R call(String topic, Record message, Class<R> replyType, Duration timeout) {
         MessageHandler handler = handler(topic);
-        Future<Object> reply = executor.submit(() -> handler.handle(message));
+        inFlight.incrementAndGet();
+        Future<Object> reply = executor.submit(() -> {
+            try {
+                return handler.handle(message);
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        });
         try {
             return replyType.cast(reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
         } catch (TimeoutException e) {

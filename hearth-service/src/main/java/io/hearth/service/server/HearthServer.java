@@ -6,12 +6,16 @@ import io.hearth.service.api.AuditLog;
 import io.hearth.service.auth.ProjectScope;
 import io.hearth.service.backup.BackupApi;
 import io.hearth.service.backup.BackupDao;
+import io.hearth.service.backup.BackupEvents;
 import io.hearth.service.backup.BackupEngine;
 import io.hearth.service.backup.BackupManager;
 import io.hearth.service.backup.BackupProgress;
 import io.hearth.service.config.HearthConfig;
 import io.hearth.service.db.Database;
 import io.hearth.service.db.Transactions;
+import io.hearth.service.health.OpsEndpoints;
+import io.hearth.service.metrics.HearthMetrics;
+import io.hearth.service.notification.BackupNotifier;
 import io.hearth.service.nbd.ChangeTracker;
 import io.hearth.service.nbd.ExportDao;
 import io.hearth.service.nbd.Tls;
@@ -43,7 +47,9 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
+import io.javalin.Javalin;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -69,14 +75,19 @@ public final class HearthServer implements AutoCloseable {
     private final Api api;
     private final ScheduledExecutorService heartbeat;
     private final VolumeExports exports;
+    private final HearthMetrics metrics;
+    private final Javalin metricsListener;
 
-    private HearthServer(Database database, Bus bus, BackupEngine engine, Api api, ScheduledExecutorService heartbeat, VolumeExports exports) {
+    private HearthServer(Database database, Bus bus, BackupEngine engine, Api api, ScheduledExecutorService heartbeat, VolumeExports exports,
+            HearthMetrics metrics, Javalin metricsListener) {
         this.database = database;
         this.bus = bus;
         this.engine = engine;
         this.api = api;
         this.heartbeat = heartbeat;
         this.exports = exports;
+        this.metrics = metrics;
+        this.metricsListener = metricsListener;
     }
 
     /** Every part in this process. */
@@ -123,11 +134,13 @@ public final class HearthServer implements AutoCloseable {
             database.close();
             throw e;
         }
+        HearthMetrics metrics = new HearthMetrics();
         try {
             if (roles.contains(Role.BACKUP)) {
-                engine = engines.apply(config);
+                BackupEngine opened = engines.apply(config);
+                engine = opened == null ? null : opened.withTargetErrors(metrics);
             }
-            return wire(config, roles, database, bus, engine, policy, audit);
+            return wire(config, roles, database, bus, engine, policy, audit, metrics);
         } catch (RuntimeException | IOException e) {
             bus.close();
             if (engine != null) {
@@ -139,7 +152,7 @@ public final class HearthServer implements AutoCloseable {
     }
 
     private static HearthServer wire(HearthConfig config, Set<Role> roles, Database database, Bus bus, BackupEngine engine,
-            Policy policy, AuditLog audit)
+            Policy policy, AuditLog audit, HearthMetrics metrics)
             throws IOException {
         var jdbi = database.jdbi();
         VolumeDao volumes = new VolumeDao(jdbi);
@@ -187,12 +200,22 @@ public final class HearthServer implements AutoCloseable {
         BackupManager backupManager = null;
         if (roles.contains(Role.BACKUP)) {
             backupManager = new BackupManager(workBackups, workVolumes, workSnapshots, workQuotas, engine, bus, config, progress,
-                    workTransactions);
+                    // The metrics last: once an operation is counted, its notifications are out.
+                    workTransactions, BackupEvents.all(List.of(
+                            new BackupNotifier(workBackups, bus, config.ops(), host, BackupNotifier.toLogger(), Clock.systemUTC()),
+                            metrics)));
+            BackupManager counted = backupManager;
+            metrics.gauge("hearth.backup.operations.waiting", "Backups and restores waiting for a turn (backup_max_operations)",
+                    counted::waitingOperations);
+            metrics.gauge("hearth.backup.operations.running", "Backups and restores working now", counted::runningOperations);
             backupManager.cleanupAfterRestart();
             bus.subscribe(Topics.BACKUP, backupManager::handle);
             bus.subscribe(Topics.onHost(Topics.BACKUP, host), backupManager::handle);
             backupManager.resumeDeletes();
         }
+
+        metrics.gauge("hearth.bus.messages.in.flight", "Messages this process is handling now", bus::inFlight);
+        OpsEndpoints ops = new OpsEndpoints(metrics, Map.of("database", database::unavailableReason, "bus", bus::unavailableReason));
 
         List<Role> beating = roles.stream().filter(r -> r.topic() != null).toList();
         String zone = config.storageAvailabilityZone();
@@ -230,13 +253,32 @@ public final class HearthServer implements AutoCloseable {
                     host);
             BackupApi backupApi = new BackupApi(backups, volumes, snapshots, volumeApi, quotas, scheduler, scope, bus, config,
                     engine != null ? engine.serviceName() : RepositoryBackupEngine.serviceName(config.backupTarget()), transactions);
-            api = new Api(config.auth().authenticator(Clock.systemUTC()), scope, policy, audit, backupApi, progress, volumeApi, attachmentApi, quotas, services, config);
+            api = new Api(config.auth().authenticator(Clock.systemUTC()), scope, policy, audit, backupApi, progress, volumeApi, attachmentApi, quotas, services, config,
+                    ops);
             api.start();
             LOG.info("hearth api listening on http://{}:{}", config.listenHost(), api.port());
         }
         LOG.info("hearth {} on host {} (state {}, database {}, backups {}, bus {})", roles, host, config.statePath(), config.database(),
                 config.backupTarget().driver(), config.transportUrl() == null ? "in-process" : TransportUrl.parse(config.transportUrl()));
-        return new HearthServer(database, bus, engine, api, heartbeat, exports);
+        // A process without the api has no HTTP listener unless metrics_listen_port asks for one.
+        Javalin metricsListener = api == null && config.ops().metricsListenPort() >= 0
+                ? ops.serve(config.listenHost(), config.ops().metricsListenPort()) : null;
+        return new HearthServer(database, bus, engine, api, heartbeat, exports, metrics, metricsListener);
+    }
+
+    /** This process's metrics. */
+    public HearthMetrics metrics() {
+        return metrics;
+    }
+
+    /** The bus this process talks on (tests listen to its events). */
+    public Bus bus() {
+        return bus;
+    }
+
+    /** The port of /metrics and the health checks in a process without the api (metrics_listen_port); -1 if none. */
+    public int metricsPort() {
+        return metricsListener != null ? metricsListener.port() : port();
     }
 
     /** The api's port; -1 in a process without the api. */
@@ -261,11 +303,15 @@ public final class HearthServer implements AutoCloseable {
                 LOG.warn("closing the NBD exports failed", e);
             }
         }
+        if (metricsListener != null) {
+            metricsListener.stop();
+        }
         heartbeat.shutdownNow();
         bus.close();
         if (engine != null) {
             engine.close();
         }
         database.close();
+        metrics.close();
     }
 }

@@ -2,6 +2,7 @@ package io.hearth.target.gcs;
 
 import io.hearth.engine.target.BackupTarget;
 import io.hearth.engine.target.RetryingTarget;
+import io.hearth.engine.target.TargetErrorListener;
 import io.hearth.engine.target.TargetFactory;
 import io.hearth.engine.target.TargetLocation;
 import io.hearth.engine.target.TargetOptions;
@@ -28,7 +29,7 @@ public final class GcsTargetFactory implements TargetFactory {
     }
 
     @Override
-    public BackupTarget open(TargetLocation location, TargetOptions options) throws IOException {
+    public BackupTarget open(TargetLocation location, TargetOptions options, TargetErrorListener errors) throws IOException {
         GcsSettings settings = GcsSettings.from(options);
         GcsTarget target = new GcsTarget(GcsClients.build(settings), location.authority(), location.path(), settings);
         try {
@@ -37,6 +38,6 @@ public final class GcsTargetFactory implements TargetFactory {
             target.close();
             throw e;
         }
-        return new RetryingTarget(target, settings.retryPolicy());
+        return new RetryingTarget(target, settings.retryPolicy(), errors);
     }
 }

@@ -7,6 +7,7 @@ import io.hearth.engine.HearthException;
 import io.hearth.engine.target.BackupTarget;
 import io.hearth.engine.target.RetryPolicy;
 import io.hearth.engine.target.RetryingTarget;
+import io.hearth.engine.target.TargetErrorListener;
 import io.hearth.engine.target.TargetFactory;
 import io.hearth.engine.target.TargetLocation;
 import io.hearth.engine.target.TargetOptions;
@@ -57,7 +58,7 @@ public final class NfsTargetFactory implements TargetFactory {
     }
 
     @Override
-    public BackupTarget open(TargetLocation location, TargetOptions options) throws IOException {
+    public BackupTarget open(TargetLocation location, TargetOptions options, TargetErrorListener errors) throws IOException {
         String host = location.authority();
         CredentialUnix credential = new CredentialUnix(options.integer("backup_nfs_uid", 0, 0, Integer.MAX_VALUE),
                 options.integer("backup_nfs_gid", 0, 0, Integer.MAX_VALUE), null);
@@ -82,7 +83,7 @@ public final class NfsTargetFactory implements TargetFactory {
             String directory = location.path().substring(Math.min(location.path().length(), export.length()));
             directory = directory.startsWith("/") ? directory.substring(1) : directory;
             NfsTarget target = new NfsTarget(nfs, directory, new TargetProperties(location.toString(), connections));
-            return new RetryingTarget(target, new RetryPolicy(retries + 1, backoff, backoff.multipliedBy(32)));
+            return new RetryingTarget(target, new RetryPolicy(retries + 1, backoff, backoff.multipliedBy(32)), errors);
         }
         throw HearthException.badInput("the NFS server " + host + " exports none of " + String.join(", ", candidates)
                 + " to this host: " + String.join("; ", refused) + ". Check the URL or backup_share"

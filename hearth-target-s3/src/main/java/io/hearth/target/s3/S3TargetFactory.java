@@ -3,6 +3,7 @@ package io.hearth.target.s3;
 import io.hearth.engine.target.BackupTarget;
 import io.hearth.engine.target.ObjectInfo;
 import io.hearth.engine.target.RetryingTarget;
+import io.hearth.engine.target.TargetErrorListener;
 import io.hearth.engine.target.TargetFactory;
 import io.hearth.engine.target.TargetLocation;
 import io.hearth.engine.target.TargetOptions;
@@ -31,10 +32,10 @@ public final class S3TargetFactory implements TargetFactory {
     }
 
     @Override
-    public BackupTarget open(TargetLocation location, TargetOptions options) throws IOException {
+    public BackupTarget open(TargetLocation location, TargetOptions options, TargetErrorListener errors) throws IOException {
         S3Settings settings = S3Settings.from(options);
         S3Target target = new S3Target(S3Clients.build(settings), location.authority(), location.path(), settings);
-        RetryingTarget retrying = new RetryingTarget(target, settings.retryPolicy());
+        RetryingTarget retrying = new RetryingTarget(target, settings.retryPolicy(), errors);
         try {
             // A listing (unlike a HEAD) says why it failed: missing bucket, refused credentials. Through the retry
             // layer, so that a server still starting is waited for, while a wrong setting fails at once.

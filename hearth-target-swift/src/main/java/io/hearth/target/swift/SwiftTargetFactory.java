@@ -4,6 +4,7 @@ import io.hearth.engine.HearthException;
 import io.hearth.engine.target.BackupTarget;
 import io.hearth.engine.target.RetryPolicy;
 import io.hearth.engine.target.RetryingTarget;
+import io.hearth.engine.target.TargetErrorListener;
 import io.hearth.engine.target.TargetFactory;
 import io.hearth.engine.target.TargetLocation;
 import io.hearth.engine.target.TargetOptions;
@@ -53,7 +54,7 @@ public final class SwiftTargetFactory implements TargetFactory {
     }
 
     @Override
-    public BackupTarget open(TargetLocation location, TargetOptions options) throws IOException {
+    public BackupTarget open(TargetLocation location, TargetOptions options, TargetErrorListener errors) throws IOException {
         String container = checkContainer(location.authority());
         Duration timeout = options.seconds("backup_swift_timeout", Duration.ofSeconds(120));
         SwiftAuth auth = auth(options, timeout);
@@ -75,7 +76,7 @@ public final class SwiftTargetFactory implements TargetFactory {
             throw e;
         }
         return new RetryingTarget(new SwiftTarget(client, container, location.path(),
-                new TargetProperties(location.toString(), connections)), policy);
+                new TargetProperties(location.toString(), connections)), policy, errors);
     }
 
     static SwiftAuth auth(TargetOptions options, Duration timeout) {
