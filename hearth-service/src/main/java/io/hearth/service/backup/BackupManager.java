@@ -104,7 +104,7 @@ public final class BackupManager {
                         progress.update(backupId, "backup", done, total);
                     });
             String container = backup.container() != null ? backup.container() : engine.container();
-            committed = backups.finishCreate(backupId, result.objectCount(), container, config.storageAvailabilityZone(), engine.serviceName());
+            committed = backups.finishCreate(backupId, result.objectCount(), result.bytesStored(), container, config.storageAvailabilityZone(), engine.serviceName());
             if (!committed && isDeleting(backupId)) {
                 // Force-deleted while running: what was written goes too.
                 engine.delete(backupId);
@@ -236,7 +236,7 @@ public final class BackupManager {
             Backup backup = backups.find(backupId).orElseThrow();
             backups.finishImport(new Backup(backupId, backup.projectId(), backup.userId(), backup.volumeId(), snapshotId,
                     backup.parentId(), backup.name(), backup.description(), BackupStatus.AVAILABLE, null, backup.size(),
-                    backup.objectCount(), backup.container(), config.storageAvailabilityZone(), null, engine.serviceName(),
+                    backup.objectCount(), backup.storedBytes(), backup.container(), config.storageAvailabilityZone(), null, engine.serviceName(),
                     backup.metadata(), null, null, null, backup.dataTimestamp(), backup.createdAt(), null, null));
         } catch (RuntimeException e) {
             LOG.error("import of backup {} failed", backupId, e);
