@@ -19,9 +19,11 @@ let page = null;
 let timer = null;
 let generation = 0;
 
-function notify(text, kind = 'info') {
+/** The banner; from: 'poll' for a failed refresh, which the next successful one clears. */
+function notify(text, kind = 'info', from = '') {
   message.textContent = text;
   message.className = kind;
+  message.dataset.from = from;
   message.hidden = !text;
 }
 
@@ -80,7 +82,7 @@ async function poll(mine) {
   const current = page;
   try {
     await current.refresh();
-    if (message.className === 'error' && message.dataset.from === 'poll') {
+    if (message.dataset.from === 'poll') {
       notify('');
     }
   } catch (e) {
@@ -91,8 +93,7 @@ async function poll(mine) {
       document.getElementById('sign-in-error').hidden = false;
       return;
     }
-    notify(e.message, 'error');
-    message.dataset.from = 'poll';
+    notify(e.message, 'error', 'poll');
   }
   if (mine === generation && page === current) {
     timer = setTimeout(() => poll(mine), current.busy() ? FAST_MS : SLOW_MS);
