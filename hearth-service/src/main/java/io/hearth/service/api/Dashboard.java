@@ -9,13 +9,15 @@ import io.javalin.http.staticfiles.Location;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
+import io.hearth.service.error.ServiceException;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The web dashboard (module hearth-web): its static files at {@code /dashboard}, and {@code /dashboard/config.json},
- * which tells the page how to sign in. The page itself talks only to the public Cinder v3 API with the user's token,
- * so it can do nothing the user could not do with the {@code openstack} client.
+ * The web dashboard (module hearth-web): its static files at {@code /dashboard}, {@code /dashboard/config.json}, which
+ * tells the page how to sign in, and with Keystone the sign-in relay ({@link DashboardSignIn}). The page itself talks
+ * only to the public Cinder v3 API with the user's token, so it can do nothing the user could not do with the
+ * {@code openstack} client.
  */
 final class Dashboard {
     static final String PATH = "/dashboard";
@@ -28,15 +30,17 @@ final class Dashboard {
     private final PageConfig pageConfig;
     private final Map<String, String> headers;
     private final byte[] index;
+    private final Optional<DashboardSignIn> signIn;
 
     Dashboard(AuthConfig auth) {
         String keystone = auth.keystone().map(Dashboard::identityUrl).orElse(null);
+        this.signIn = auth.keystone().map(DashboardSignIn::new);
         // The microversion the page asks for: every backup field it shows is there by then.
         this.pageConfig = new PageConfig(auth.strategy(), keystone, ApiVersion.PROJECT_ID_OPTIONAL.toString());
-        // No inline script or style and nothing from elsewhere but Keystone's token call: an injected string cannot run.
-        String connect = keystone == null ? "'self'" : "'self' " + origin(keystone);
-        this.headers = Map.of("Content-Security-Policy", "default-src 'self'; connect-src " + connect
-                + "; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        // No inline script or style and nothing from elsewhere (Keystone is reached through the api): an injected
+        // string cannot run, nor send anything away.
+        this.headers = Map.of("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none';"
+                + " base-uri 'none'; form-action 'self'",
                 "X-Content-Type-Options", "nosniff", "Referrer-Policy", "no-referrer", "Cache-Control", "no-cache");
         try (InputStream in = Dashboard.class.getResourceAsStream(FILES + "/index.html")) {
             if (in == null) {
@@ -62,6 +66,8 @@ final class Dashboard {
             headers.forEach(ctx::header);
             Api.json(ctx, 200, pageConfig);
         });
+        javalin.routes.post(PATH + "/auth/tokens", ctx -> signIn.orElseThrow(() -> ServiceException.notFound(
+                "This Hearth runs with auth_strategy = noauth: sign in with a token user:project:ROLE.")).handle(ctx));
     }
 
     private void index(Context ctx) {
@@ -69,14 +75,9 @@ final class Dashboard {
         ctx.status(200).contentType("text/html; charset=utf-8").result(index);
     }
 
-    /** Where clients authenticate ({@code www_authenticate_uri}), as the Identity v3 endpoint the page posts to. */
+    /** Where clients authenticate ({@code www_authenticate_uri}), as an Identity v3 endpoint, shown on the page. */
     private static String identityUrl(KeystoneOptions keystone) {
         String uri = keystone.wwwAuthenticateUri().replaceAll("/+$", "");
         return uri.endsWith("/v3") ? uri : uri + "/v3";
-    }
-
-    private static String origin(String url) {
-        URI uri = URI.create(url);
-        return uri.getScheme() + "://" + uri.getRawAuthority();
     }
 }

@@ -36,6 +36,7 @@ function showSignIn() {
   document.getElementById('sign-in').hidden = false;
   document.getElementById('noauth-form').hidden = config.auth_strategy !== 'noauth';
   document.getElementById('keystone-form').hidden = config.auth_strategy !== 'keystone';
+  document.getElementById('keystone-url').textContent = config.keystone_url ?? '';
 }
 
 function signedIn(current) {
@@ -43,7 +44,7 @@ function signedIn(current) {
   document.getElementById('sign-in').hidden = true;
   document.getElementById('nav').hidden = false;
   document.getElementById('who').hidden = false;
-  document.getElementById('who-name').textContent = `${current.user} in project ${current.project}${current.role ? ` (${current.role})` : ''}`;
+  document.getElementById('who-name').textContent = `${current.user} in project ${current.projectName ?? current.project}${current.role ? ` (${current.role})` : ''}`;
   route();
 }
 
@@ -115,7 +116,7 @@ async function start() {
   document.getElementById('keystone-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const form = event.target.elements;
-    signIn(() => session.fromKeystone(config.keystone_url, {username: form.username.value, password: form.password.value,
+    signIn(() => session.fromKeystone({username: form.username.value, password: form.password.value,
       project: form.project.value, domain: form.domain.value}));
   });
   document.getElementById('sign-out').addEventListener('click', () => {

@@ -1,5 +1,6 @@
-// Who is signed in, kept in sessionStorage: the token lives as long as the tab and is sent to no one but the API
-// (and, to get it, Keystone).
+import {faultMessage} from './api.js';
+
+// Who is signed in, kept in sessionStorage: the token lives as long as the tab and is sent to no one but the API.
 
 const KEY = 'hearth.session';
 
@@ -30,8 +31,11 @@ export function fromNoauthToken(token) {
   return {token: value, project, user, role: role ?? 'admin', via: 'noauth'};
 }
 
-/** Keystone: a project-scoped token for the password, from the Identity v3 endpoint the api is configured with. */
-export async function fromKeystone(identityUrl, {username, password, project, domain}) {
+/**
+ * Keystone: a project-scoped token for the password. The api relays the request to the Keystone it validates tokens
+ * with (POST /dashboard/auth/tokens), so Keystone needs no CORS set-up for this page.
+ */
+export async function fromKeystone({username, password, project, domain}) {
   const domainRef = domain.toLowerCase() === 'default' ? {id: 'default'} : {name: domain};
   const body = {
     auth: {
@@ -41,25 +45,27 @@ export async function fromKeystone(identityUrl, {username, password, project, do
   };
   let response;
   try {
-    response = await fetch(`${identityUrl}/auth/tokens`, {
+    response = await fetch('/dashboard/auth/tokens', {
       method: 'POST',
       headers: {'Content-Type': 'application/json'},
       body: JSON.stringify(body),
     });
   } catch (e) {
-    throw new Error(`Keystone at ${identityUrl} cannot be reached (${e.message}); it must allow this page's origin in its [cors] allowed_origin.`);
+    throw new Error(`The Hearth API cannot be reached (${e.message}). Check that the server runs, then retry.`);
   }
   const json = await response.json().catch(() => null);
   if (!response.ok) {
-    throw new Error(json?.error?.message ?? `Keystone refused the sign-in: HTTP ${response.status}`);
+    // Keystone's own refusal ({"error": {...}}), or the api's fault when Keystone is away.
+    throw new Error(json?.error?.message ?? faultMessage(json) ?? `Keystone refused the sign-in: HTTP ${response.status}`);
   }
   const token = response.headers.get('X-Subject-Token');
   if (!token) {
-    throw new Error('Keystone gave no X-Subject-Token header: add it to [cors] expose_headers.');
+    throw new Error('Keystone answered without a token (no X-Subject-Token header).');
   }
   return {
     token,
     project: json.token.project.id,
+    projectName: json.token.project.name,
     user: json.token.user.name,
     role: (json.token.roles ?? []).map((r) => r.name).join(','),
     via: 'keystone',
