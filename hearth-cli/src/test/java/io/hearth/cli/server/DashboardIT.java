@@ -45,8 +45,7 @@ class DashboardIT {
         Path config = dir.resolve("web.conf");
         Files.write(config, List.of("[DEFAULT]", "state_path = " + dir.resolve("state"), "backup_posix_path = " + dir.resolve("repo"),
                 "backup_max_operations = 2", "host = web-host"));
-        Path chromium = Path.of(System.getProperty("hearth.chromium", "/usr/bin/chromium"));
-        assertThat(chromium).as("Chromium (apt-get install chromium; or -Dhearth.chromium=PATH)").isExecutable();
+        Path chromium = chromium();
         Path screenshots = Path.of(System.getProperty("hearth.dashboard.screenshots", "target/dashboard-screenshots"));
         Files.createDirectories(screenshots);
         PlaywrightAssertions.setDefaultAssertionTimeout(WAIT_MS);
@@ -205,6 +204,16 @@ class DashboardIT {
             page.reload();
             assertThat(page.locator("#noauth-form")).isVisible();
         }
+    }
+
+    /** {@code -Dhearth.chromium=PATH}, else the {@code chromium} on the PATH (Debian's package). */
+    private static Path chromium() {
+        String chosen = System.getProperty("hearth.chromium");
+        Path found = chosen != null ? Path.of(chosen) : java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+                .filter(d -> !d.isEmpty()).map(d -> Path.of(d, "chromium")).filter(Files::isExecutable).findFirst().orElse(null);
+        assertThat(found).as("Chromium is needed: apt-get install chromium (or -Dhearth.chromium=PATH)").isNotNull();
+        assertThat(found).as("Chromium at " + found).isExecutable();
+        return found;
     }
 
     /** Opens a dialog with a click, fills it, submits it and waits until it has closed (the action was accepted). */
