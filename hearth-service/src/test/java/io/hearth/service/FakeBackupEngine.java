@@ -60,7 +60,7 @@ public final class FakeBackupEngine implements BackupEngine {
             copy(job.source(), root.resolve(job.backupId()));
             Files.writeString(root.resolve(job.backupId() + ".json"), "{\"id\":\"" + job.backupId() + "\",\"volume_id\":\"" + job.volumeId() + "\"}");
             progress.progress(1, 1);
-            return new Result(3, Files.size(job.source()), 0);
+            return new Result(3, Files.size(job.source()), Files.size(root.resolve(job.backupId())));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

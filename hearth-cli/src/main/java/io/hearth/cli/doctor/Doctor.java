@@ -49,7 +49,7 @@ public final class Doctor {
     }
 
     static Check database(HearthConfig config) {
-        String jdbc = config.database().jdbcUrl();
+        String jdbc = config.database().url().jdbcUrl();
         if (jdbc.startsWith("jdbc:h2:file:")) {
             Path file = Path.of(jdbc.substring("jdbc:h2:file:".length()).split(";", 2)[0] + ".mv.db");
             if (!Files.exists(file)) {
@@ -57,7 +57,7 @@ public final class Doctor {
             }
         }
         try {
-            Database.MigrationState state = Database.migrationState(config.database());
+            Database.MigrationState state = Database.migrationState(config.database().url());
             return Check.ok("database", "connected to " + config.database() + "; schema version "
                     + (state.currentVersion() == null ? "none" : state.currentVersion())
                     + (state.pending() == 0 ? ", up to date" : ", " + state.pending() + " migration(s) pending (applied at the next start)"));

@@ -37,7 +37,7 @@ class ServeIT {
     }
 
     /** Runs a hearth CLI command in this JVM against the server; returns stdout, fails on a non-zero exit. */
-    private static String hearth(ServerProcess server, String... args) {
+    static String hearth(ServerProcess server, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli = HearthCommand.commandLine();

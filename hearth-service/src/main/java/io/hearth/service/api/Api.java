@@ -75,6 +75,7 @@ public final class Api implements AutoCloseable {
             javalin.requestLogger.http((ctx, millis) -> audit.record(ctx));
             routes(javalin.routes, backups, volumes, admin);
             ops.routes(javalin.routes);
+            new Dashboard(config.auth()).install(javalin);
             javalin.routes.exception(Exception.class, (failure, ctx) -> faults.handle(failure, ctx));
             javalin.routes.error(404, ctx -> {
                 // Faults already written by handlers are JSON; anything else is the router's "no such endpoint".

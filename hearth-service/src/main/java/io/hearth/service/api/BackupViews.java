@@ -8,6 +8,14 @@ import java.util.Map;
 
 /** Cinder's backup views (reference §1.4–1.6): summary {id, name, links} and detail, fields by microversion. */
 final class BackupViews {
+    /**
+     * Hearth's extensions of backup detail, named as cinder names extension attributes ({@code prefix:name}) so no
+     * client mistakes them for cinder's: the parent an incremental was made on (cinder keeps it but does not show it),
+     * and the bytes the backup added to the repository (null while unknown).
+     */
+    static final String HEARTH_PARENT_ID = "hearth:parent_id";
+    static final String HEARTH_STORED_BYTES = "hearth:stored_bytes";
+
     private BackupViews() {}
 
     record Summary(@JsonProperty("id") String id, @JsonProperty("name") String name, @JsonProperty("links") List<Link> links) {}
@@ -32,7 +40,9 @@ final class BackupViews {
             @JsonProperty("data_timestamp") String dataTimestamp,
             @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("metadata") Map<String, String> metadata,
             @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("os-backup-project-attr:project_id") String projectId,
-            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("user_id") String userId) {}
+            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("user_id") String userId,
+            @JsonProperty(HEARTH_PARENT_ID) String parentId,
+            @JsonProperty(HEARTH_STORED_BYTES) Long storedBytes) {}
 
     record One<T>(@JsonProperty("backup") T backup) {}
 
@@ -66,6 +76,7 @@ final class BackupViews {
                 backup.snapshotId(), Bodies.time(backup.dataTimestamp()),
                 scope.version().atLeast(ApiVersion.BACKUP_METADATA) ? backup.metadata() : null,
                 admin && scope.version().atLeast(ApiVersion.BACKUP_PROJECT) ? backup.projectId() : null,
-                admin && scope.version().atLeast(ApiVersion.BACKUP_USER_ID) ? backup.userId() : null);
+                admin && scope.version().atLeast(ApiVersion.BACKUP_USER_ID) ? backup.userId() : null,
+                backup.parentId(), backup.storedBytes());
     }
 }

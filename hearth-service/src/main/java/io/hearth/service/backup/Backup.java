@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * A backup row. {@code size} is GiB (the source volume's size, as cinder); {@code previousVolumeStatus} is the
- * status the source volume returns to when the backup ends.
+ * status the source volume returns to when the backup ends; {@code storedBytes} is what the backup added to the
+ * repository (null until it is committed, and for backups made before Hearth recorded it).
  */
 public record Backup(
         String id,
@@ -20,6 +21,7 @@ public record Backup(
         String failReason,
         int size,
         long objectCount,
+        Long storedBytes,
         String container,
         String availabilityZone,
         String host,

@@ -1,6 +1,7 @@
 package io.hearth.service.backup;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.hearth.service.auth.ProjectScope;
 import io.hearth.service.auth.RequestContext;
 import io.hearth.service.config.HearthConfig;
@@ -135,7 +136,7 @@ public final class BackupApi {
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Backup backup = new Backup(UUID.randomUUID().toString(), context.projectId(), context.userId(), volume.id(),
-                request.snapshotId(), parentId, request.name(), request.description(), BackupStatus.CREATING, null, volume.size(), 0,
+                request.snapshotId(), parentId, request.name(), request.description(), BackupStatus.CREATING, null, volume.size(), 0, null,
                 request.container(), request.availabilityZone(), host.host(), null,
                 request.metadata() == null ? Map.of() : request.metadata(), null, null, snapshot != null ? null : previous.wire(),
                 snapshot != null ? snapshot.createdAt() : now, now, now, null);
@@ -303,7 +304,7 @@ public final class BackupApi {
             Backup imported = new Backup(record.id(), context.projectId(), context.userId(),
                     record.volumeId() == null ? "00000000-0000-0000-0000-000000000000" : record.volumeId(), null,
                     record.parentId(), record.displayName(), record.displayDescription(), BackupStatus.CREATING, null, record.size(),
-                    record.objectCount() == null ? 0 : record.objectCount(), record.container(), record.availabilityZone(),
+                    record.objectCount() == null ? 0 : record.objectCount(), storedBytes(record), record.container(), record.availabilityZone(),
                     config.host(), null, record.metadata() == null ? Map.of() : record.metadata(), null, null, null,
                     parseTime(record.dataTimestamp()).orElse(created), created, Instant.now(), null);
             backups.insert(imported);
@@ -311,6 +312,12 @@ public final class BackupApi {
         });
         bus.cast(Topics.BACKUP, new BackupMessage.ImportRecord(record.id(), Json.write(record.driverInfo().manifest()), record.snapshotId()));
         return backup;
+    }
+
+    /** What the backup added to the repository when it was made, as its manifest recorded it; null if it did not. */
+    private static Long storedBytes(BackupRecord record) {
+        JsonNode stored = record.driverInfo().manifest().at("/stats/bytes_stored");
+        return stored.canConvertToLong() ? stored.asLong() : null;
     }
 
     private static String isoTime(Instant instant) {

@@ -26,14 +26,15 @@ public final class BackupDao {
     public void insert(Backup b) {
         jdbi.useHandle(h -> h.createUpdate("""
                 INSERT INTO backups (id, project_id, user_id, volume_id, snapshot_id, parent_id, name, description, status, fail_reason,
-                  size, object_count, container, availability_zone, host, service, metadata, temp_snapshot_id, restore_volume_id,
-                  previous_volume_status, data_timestamp, created_at, updated_at, deleted)
+                  size, object_count, stored_bytes, container, availability_zone, host, service, metadata, temp_snapshot_id,
+                  restore_volume_id, previous_volume_status, data_timestamp, created_at, updated_at, deleted)
                 VALUES (:id, :project, :user, :volume, :snapshot, :parent, :name, :description, :status, :failReason, :size, :objects,
-                  :container, :az, :host, :service, :metadata, NULL, NULL, :previous, :dataTimestamp, :created, :created, FALSE)""")
+                  :stored, :container, :az, :host, :service, :metadata, NULL, NULL, :previous, :dataTimestamp, :created, :created, FALSE)""")
                 .bind("id", b.id()).bind("project", b.projectId()).bind("user", b.userId()).bind("volume", b.volumeId())
                 .bind("snapshot", b.snapshotId()).bind("parent", b.parentId()).bind("name", b.name())
                 .bind("description", b.description()).bind("status", b.status().wire()).bind("failReason", b.failReason())
-                .bind("size", b.size()).bind("objects", b.objectCount()).bind("container", b.container())
+                .bind("size", b.size()).bind("objects", b.objectCount()).bind("stored", b.storedBytes())
+                .bind("container", b.container())
                 .bind("az", b.availabilityZone()).bind("host", b.host()).bind("service", b.service())
                 .bind("metadata", Json.metadata(b.metadata())).bind("previous", b.previousVolumeStatus())
                 .bind("dataTimestamp", Database.toSql(b.dataTimestamp())).bind("created", Database.toSql(b.createdAt()))
@@ -130,12 +131,12 @@ public final class BackupDao {
                 .bind("id", id).bind("snapshot", snapshotId).execute());
     }
 
-    public boolean finishCreate(String id, long objectCount, String container, String availabilityZone, String service) {
+    public boolean finishCreate(String id, long objectCount, long storedBytes, String container, String availabilityZone, String service) {
         return jdbi.withHandle(h -> h.createUpdate("""
-                UPDATE backups SET status = 'available', object_count = :objects, container = :container,
+                UPDATE backups SET status = 'available', object_count = :objects, stored_bytes = :stored, container = :container,
                   availability_zone = COALESCE(availability_zone, :az), service = :service, fail_reason = NULL, updated_at = :now
                 WHERE id = :id AND status = 'creating' AND deleted = FALSE""")
-                .bind("id", id).bind("objects", objectCount).bind("container", container).bind("az", availabilityZone)
+                .bind("id", id).bind("objects", objectCount).bind("stored", storedBytes).bind("container", container).bind("az", availabilityZone)
                 .bind("service", service).bind("now", Database.toSql(Instant.now())).execute()) == 1;
     }
 
@@ -197,7 +198,7 @@ public final class BackupDao {
         return new Backup(rs.getString("id"), rs.getString("project_id"), rs.getString("user_id"), rs.getString("volume_id"),
                 rs.getString("snapshot_id"), rs.getString("parent_id"), rs.getString("name"), rs.getString("description"),
                 BackupStatus.fromWire(rs.getString("status")), rs.getString("fail_reason"), rs.getInt("size"),
-                rs.getLong("object_count"), rs.getString("container"), rs.getString("availability_zone"), rs.getString("host"),
+                rs.getLong("object_count"), rs.getObject("stored_bytes") == null ? null : rs.getLong("stored_bytes"), rs.getString("container"), rs.getString("availability_zone"), rs.getString("host"),
                 rs.getString("service"), Json.metadata(rs.getString("metadata")), rs.getString("temp_snapshot_id"),
                 rs.getString("restore_volume_id"), rs.getString("previous_volume_status"), Database.instant(rs, "data_timestamp"),
                 Database.instant(rs, "created_at"), Database.instant(rs, "updated_at"), Database.instant(rs, "deleted_at"));

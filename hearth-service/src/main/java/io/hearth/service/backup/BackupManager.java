@@ -136,8 +136,8 @@ public final class BackupManager {
                 finishDelete(backupId);
             } else if (result != null) {
                 String container = backup.container() != null ? backup.container() : engine.container();
-                boolean committed = backups.finishCreate(backupId, result.objectCount(), container, config.storageAvailabilityZone(),
-                        engine.serviceName());
+                boolean committed = backups.finishCreate(backupId, result.objectCount(), result.bytesStored(), container,
+                        config.storageAvailabilityZone(), engine.serviceName());
                 outcome = new BackupEvents.Result(committed ? Outcome.SUCCESS : Outcome.CANCELLED, since(started), result.bytesRead(),
                         result.bytesStored(), result.bytesNew(), null);
                 if (!committed && isDeleting(backupId)) {
@@ -286,7 +286,7 @@ public final class BackupManager {
             Backup backup = backups.find(backupId).orElseThrow();
             backups.finishImport(new Backup(backupId, backup.projectId(), backup.userId(), backup.volumeId(), snapshotId,
                     backup.parentId(), backup.name(), backup.description(), BackupStatus.AVAILABLE, null, backup.size(),
-                    backup.objectCount(), backup.container(), config.storageAvailabilityZone(), null, engine.serviceName(),
+                    backup.objectCount(), backup.storedBytes(), backup.container(), config.storageAvailabilityZone(), null, engine.serviceName(),
                     backup.metadata(), null, null, null, backup.dataTimestamp(), backup.createdAt(), null, null));
         } catch (RuntimeException e) {
             LOG.error("import of backup {} failed", backupId, e);

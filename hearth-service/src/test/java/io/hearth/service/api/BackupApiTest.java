@@ -116,11 +116,16 @@ class BackupApiTest {
         assertThat(fullView.get("is_incremental").asBoolean()).isFalse();
         assertThat(fullView.get("object_count").asLong()).isEqualTo(3);
         assertThat(fullView.get("metadata").get("k").asText()).isEqualTo("v");
+        // Hearth's extensions: what the engine stored (the fake stores a whole copy), and no parent for a full backup.
+        assertThat(fullView.get("hearth:stored_bytes").asLong()).isEqualTo(1L << 30);
+        assertThat(fullView.get("hearth:parent_id").isNull()).isTrue();
         // As in cinder, the volume has its status back before the backup is available: no wait for it.
         assertThat(volumeStatus(volume)).isEqualTo("available");
 
         String incremental = createBackup("{\"backup\": {\"volume_id\": \"" + volume + "\", \"incremental\": \"yes\"}}");
-        assertThat(awaitBackup(incremental, "available").get("is_incremental").asBoolean()).isTrue();
+        JsonNode incrementalView = awaitBackup(incremental, "available");
+        assertThat(incrementalView.get("is_incremental").asBoolean()).isTrue();
+        assertThat(incrementalView.get("hearth:parent_id").asText()).isEqualTo(full);
         assertThat(http.get("/v3/demo/backups/" + full).body().at("/backup/has_dependent_backups").asBoolean()).isTrue();
         assertThat(volumeStatus(volume)).isEqualTo("available");
 

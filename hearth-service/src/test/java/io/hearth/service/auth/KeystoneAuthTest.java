@@ -86,15 +86,39 @@ class KeystoneAuthTest {
     }
 
     private Login login(String user, String password, String project) throws IOException, InterruptedException {
-        String body = "{\"auth\": {\"identity\": {\"methods\": [\"password\"], \"password\": {\"user\": {\"name\": \"" + user
-                + "\", \"domain\": {\"id\": \"default\"}, \"password\": \"" + password + "\"}}}, \"scope\": {\"project\": {\"name\": \""
-                + project + "\", \"domain\": {\"id\": \"default\"}}}}}";
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(keystoneUrl + "/auth/tokens"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = passwordAuth(keystoneUrl + "/auth/tokens", user, password, project);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         return new Login(response.headers().firstValue("X-Subject-Token").orElseThrow(),
                 MAPPER.readTree(response.body()).at("/token/project/id").asText());
+    }
+
+    /** Keystone's password authentication, scoped to a project of the default domain, POSTed to {@code url}. */
+    private HttpResponse<String> passwordAuth(String url, String user, String password, String project) throws IOException, InterruptedException {
+        String body = "{\"auth\": {\"identity\": {\"methods\": [\"password\"], \"password\": {\"user\": {\"name\": \"" + user
+                + "\", \"domain\": {\"id\": \"default\"}, \"password\": \"" + password + "\"}}}, \"scope\": {\"project\": {\"name\": \""
+                + project + "\", \"domain\": {\"id\": \"default\"}}}}}";
+        return client.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    @Order(2)
+    void theDashboardSignsInThroughTheApi() throws Exception {
+        JsonNode config = MAPPER.readTree(client.send(HttpRequest.newBuilder(URI.create(hearth + "/dashboard/config.json")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(config.get("auth_strategy").asText()).isEqualTo("keystone");
+        assertThat(config.get("keystone_url").asText()).isEqualTo(keystoneUrl);
+
+        HttpResponse<String> signedIn = passwordAuth(hearth + "/dashboard/auth/tokens", "demo-member", "demo-member", "demo");
+        assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(201);
+        String token = signedIn.headers().firstValue("X-Subject-Token").orElseThrow();
+        String project = MAPPER.readTree(signedIn.body()).at("/token/project/id").asText();
+        assertThat(new Http(hearth, token, "3.67").get("/v3/" + project + "/volumes").status()).isEqualTo(200);
+
+        HttpResponse<String> refused = passwordAuth(hearth + "/dashboard/auth/tokens", "demo-member", "wrong", "demo");
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.headers().firstValue("X-Subject-Token")).isEmpty();
+        assertThat(MAPPER.readTree(refused.body()).at("/error/message").asText()).isNotBlank();
     }
 
     @Test

@@ -66,7 +66,7 @@ class PersistenceTest {
 
     private static Backup backup(String name, Map<String, String> metadata, Instant dataTimestamp, Instant created) {
         return new Backup(UUID.randomUUID().toString(), "demo", "user", UUID.randomUUID().toString(), null, null, name, "d",
-                BackupStatus.AVAILABLE, null, 1, 3, "c", "nova", "host", "svc", metadata, null, null, "available", dataTimestamp,
+                BackupStatus.AVAILABLE, null, 1, 3, 42L, "c", "nova", "host", "svc", metadata, null, null, "available", dataTimestamp,
                 created, created, null);
     }
 
@@ -103,6 +103,7 @@ class PersistenceTest {
         assertThat(read.createdAt()).isEqualTo(far);
         assertThat(read.updatedAt()).isEqualTo(far);
         assertThat(read.deletedAt()).isNull();
+        assertThat(read.storedBytes()).isEqualTo(42L);
     }
 
     @Test

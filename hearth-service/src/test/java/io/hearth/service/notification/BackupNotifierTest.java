@@ -12,6 +12,7 @@ import io.hearth.service.backup.BackupStatus;
 import io.hearth.service.config.IniFile;
 import io.hearth.service.config.HearthConfig;
 import io.hearth.service.db.Database;
+import io.hearth.service.db.DatabaseSettings;
 import io.hearth.service.db.DatabaseUrl;
 import io.hearth.service.db.Json;
 import io.hearth.service.rpc.InProcessBus;
@@ -60,10 +61,11 @@ class BackupNotifierTest {
 
     @BeforeEach
     void setUp() {
-        database = Database.open(DatabaseUrl.parse("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"));
+        database = Database.open(new DatabaseSettings(DatabaseUrl.parse("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1"),
+                DatabaseSettings.DEFAULT_MAX_POOL_SIZE, DatabaseSettings.DEFAULT_MAX_OVERFLOW));
         backups = new BackupDao(database.jdbi());
         backups.insert(new Backup(backupId, "p1", "u1", UUID.randomUUID().toString(), null, null, "nightly", null,
-                BackupStatus.CREATING, null, 2, 0, null, "nova", "h1", null, Map.of(), null, null, "available", Instant.parse("2026-11-24T05:00:00Z"),
+                BackupStatus.CREATING, null, 2, 0, null, null, "nova", "h1", null, Map.of(), null, null, "available", Instant.parse("2026-11-24T05:00:00Z"),
                 Instant.parse("2026-11-24T05:00:00Z"), null, null));
         bus.listenToEvents((key, body) -> routingKeys.add(key));
     }
