@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -53,15 +54,18 @@ public final class Api implements AutoCloseable {
     private final Javalin app;
     private final Authenticator authenticator;
     private final ProjectScope projectScope;
-    private final Policy policy;
+    /** The rules in force now: a policy file's are read again when it changes. */
+    private final Supplier<Policy> policy;
     private final Faults faults = new Faults();
 
-    public Api(Authenticator authenticator, ProjectScope projectScope, Policy policy, AuditLog audit, BackupApi backupApi, BackupProgress progress, VolumeApi volumeApi,
+    public Api(Authenticator authenticator, ProjectScope projectScope, Supplier<Policy> policy, AuditLog audit, BackupApi backupApi, BackupProgress progress, VolumeApi volumeApi,
             AttachmentApi attachmentApi, QuotaService quotas, ServiceRegistry services, HearthConfig config) {
         this.authenticator = authenticator;
         this.projectScope = projectScope;
         this.policy = policy;
-        BackupResource backups = new BackupResource(backupApi, progress, config.maxLimit());
+        // Cinder asks the rule with the caller's own project as the target (context.authorize's default).
+        BackupResource backups = new BackupResource(backupApi, progress, config.maxLimit(),
+                scope -> policy.get().allows(BACKUP_ATTRIBUTES, scope.context(), scope.context().projectId()));
         VolumeResource volumes = new VolumeResource(volumeApi, attachmentApi, config.maxLimit());
         AdminResource admin = new AdminResource(quotas, services, config);
         this.app = Javalin.create(javalin -> {
@@ -141,12 +145,12 @@ public final class Api implements AutoCloseable {
 
     /** The action's rule, on the project in the URL (or the caller's). */
     private Guard rule(String action) {
-        return (ctx, scope) -> policy.enforce(action, scope.context(), scope.linkProject());
+        return (ctx, scope) -> policy.get().enforce(action, scope.context(), scope.linkProject());
     }
 
     /** Quotas are the {target} project's: cinder checks the rule against that project. */
     private Guard quotaRule(String action) {
-        return (ctx, scope) -> policy.enforce(action, scope.context(), ctx.pathParam("target"));
+        return (ctx, scope) -> policy.get().enforce(action, scope.context(), ctx.pathParam("target"));
     }
 
     /**
@@ -158,7 +162,7 @@ public final class Api implements AutoCloseable {
             for (String key : ActionKeys.of(ctx.bodyAsBytes())) {
                 String action = rulesByKey.get(key);
                 if (action != null) {
-                    policy.enforce(action, scope.context(), scope.linkProject());
+                    policy.get().enforce(action, scope.context(), scope.linkProject());
                 }
             }
         };
@@ -190,7 +194,7 @@ public final class Api implements AutoCloseable {
         }
         RequestContext context;
         try {
-            context = policy.context(authenticator.authenticate(Optional.ofNullable(ctx.header("X-Auth-Token")), urlProject));
+            context = policy.get().context(authenticator.authenticate(Optional.ofNullable(ctx.header("X-Auth-Token")), urlProject));
         } catch (ServiceException e) {
             if (e.kind() == ErrorKind.UNAUTHORIZED) {
                 authenticator.challenge().ifPresent(value -> ctx.header("WWW-Authenticate", value));

@@ -22,7 +22,7 @@ import io.hearth.service.backup.RepositoryBackupEngine;
 import io.hearth.service.db.Json;
 import io.hearth.service.rpc.AmqpBus;
 import io.hearth.service.policy.Policy;
-import io.hearth.service.policy.PolicyFile;
+import io.hearth.service.policy.ReloadingPolicy;
 import io.hearth.service.rpc.Bus;
 import io.hearth.service.rpc.InProcessBus;
 import io.hearth.service.rpc.MessageCodec;
@@ -49,6 +49,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,7 +110,7 @@ public final class HearthServer implements AutoCloseable {
                     + " roles listen on); without it every role runs in one process.");
         }
         // A bad policy file stops the start before anything is opened.
-        Policy policy = config.auth().policyFile().map(PolicyFile::load).orElseGet(Policy::defaults);
+        Supplier<Policy> policy = policy(config);
         Files.createDirectories(config.statePath());
         Database database = Database.open(config.database());
         Bus bus;
@@ -138,8 +139,17 @@ public final class HearthServer implements AutoCloseable {
         }
     }
 
+    /** Cinder's defaults, or the policy file's rules, read again whenever the file changes. */
+    private static Supplier<Policy> policy(HearthConfig config) {
+        if (config.auth().policyFile().isPresent()) {
+            return ReloadingPolicy.load(config.auth().policyFile().get());
+        }
+        Policy defaults = Policy.defaults();
+        return () -> defaults;
+    }
+
     private static HearthServer wire(HearthConfig config, Set<Role> roles, Database database, Bus bus, BackupEngine engine,
-            Policy policy, AuditLog audit)
+            Supplier<Policy> policy, AuditLog audit)
             throws IOException {
         var jdbi = database.jdbi();
         VolumeDao volumes = new VolumeDao(jdbi);
