@@ -16,6 +16,7 @@ import io.hearth.service.policy.Policy;
 import io.hearth.service.db.Json;
 import io.hearth.service.error.ErrorKind;
 import io.hearth.service.error.ServiceException;
+import io.hearth.service.tls.HttpsConnector;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -68,9 +69,13 @@ public final class Api implements AutoCloseable {
                 scope -> policy.get().allows(BACKUP_ATTRIBUTES, scope.context(), scope.context().projectId()));
         VolumeResource volumes = new VolumeResource(volumeApi, attachmentApi, config.maxLimit());
         AdminResource admin = new AdminResource(quotas, services, config);
+        // Read and checked before anything listens: a bad [ssl] file stops the start with the option's name.
+        Optional<HttpsConnector> https = config.ssl().map(HttpsConnector::new);
         this.app = Javalin.create(javalin -> {
             javalin.jetty.host = config.listenHost();
             javalin.jetty.port = config.listenPort();
+            https.ifPresent(tls -> javalin.jetty.addConnector((server, http) -> tls.connector(server, http, config.listenHost(),
+                    config.listenPort())));
             javalin.startup.showJavalinBanner = false;
             javalin.concurrency.useVirtualThreads = true;
             javalin.router.ignoreTrailingSlashes = true;

@@ -4,12 +4,14 @@ import io.hearth.engine.target.TargetOptions;
 import io.hearth.service.db.DatabaseUrl;
 import io.hearth.service.auth.AuthConfig;
 import io.hearth.service.error.ServiceException;
+import io.hearth.service.tls.SslOptions;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The service's settings, read once at start. Option names are cinder.conf's where cinder has the option,
@@ -24,6 +26,7 @@ import java.util.Map;
  * @param controlExchange the broker exchange of this deployment (oslo.messaging's {@code control_exchange})
  * @param rabbitQosPrefetchCount unacknowledged messages one topic consumer holds ({@code [oslo_messaging_rabbit]}); 0: no limit
  * @param nbd where volumes are served to other hosts, and the changed-block granularity
+ * @param ssl {@code [ssl]}: the API speaks HTTPS with these PEM files when present
  */
 public record HearthConfig(
         Path statePath,
@@ -47,7 +50,8 @@ public record HearthConfig(
         String transportUrl,
         String controlExchange,
         int rabbitQosPrefetchCount,
-        NbdSettings nbd) {
+        NbdSettings nbd,
+        Optional<SslOptions> ssl) {
 
     /**
      * The NBD export service. {@code target_ip_address} and {@code target_port} are cinder's names for where a
@@ -97,7 +101,8 @@ public record HearthConfig(
                 ini.get("DEFAULT", "transport_url").filter(url -> !url.isBlank()).orElse(null),
                 ini.get("DEFAULT", "control_exchange").orElse("hearth"),
                 integer(ini, "oslo_messaging_rabbit", "rabbit_qos_prefetch_count", 64, 0, 65_535),
-                nbd(ini));
+                nbd(ini),
+                SslOptions.from(ini));
     }
 
     private static NbdSettings nbd(IniFile ini) {
@@ -142,7 +147,7 @@ public record HearthConfig(
         return new HearthConfig(statePath, listenHost, port, auth, backupTarget, backupCompressionAlgorithm,
                 backupMaxOperations, host, storageAvailabilityZone, quotaVolumes, quotaSnapshots, quotaGigabytes, quotaBackups,
                 quotaBackupGigabytes, maxLimit, serviceDownTime, reportInterval, database, transportUrl, controlExchange,
-                rabbitQosPrefetchCount, nbd);
+                rabbitQosPrefetchCount, nbd, ssl);
     }
 
     public Path volumesPath() {

@@ -31,6 +31,7 @@ import io.hearth.service.rpc.Topics;
 import io.hearth.service.scheduler.Scheduler;
 import io.hearth.service.scheduler.ServiceRegistry;
 import io.hearth.service.snapshot.SnapshotDao;
+import io.hearth.service.tls.HttpsConnector;
 import io.hearth.service.volume.AttachmentApi;
 import io.hearth.service.volume.AttachmentDao;
 import io.hearth.service.volume.SparseFileDriver;
@@ -111,6 +112,10 @@ public final class HearthServer implements AutoCloseable {
         }
         // A bad policy file stops the start before anything is opened.
         Supplier<Policy> policy = policy(config);
+        // And so do bad [ssl] files (read again by the api when it builds its listener).
+        if (roles.contains(Role.API)) {
+            config.ssl().ifPresent(HttpsConnector::new);
+        }
         Files.createDirectories(config.statePath());
         Database database = Database.open(config.database());
         Bus bus;
@@ -242,7 +247,7 @@ public final class HearthServer implements AutoCloseable {
                     engine != null ? engine.serviceName() : RepositoryBackupEngine.serviceName(config.backupTarget()), transactions);
             api = new Api(config.auth().authenticator(Clock.systemUTC()), scope, policy, audit, backupApi, progress, volumeApi, attachmentApi, quotas, services, config);
             api.start();
-            LOG.info("hearth api listening on http://{}:{}", config.listenHost(), api.port());
+            LOG.info("hearth api listening on {}://{}:{}", config.ssl().isPresent() ? "https" : "http", config.listenHost(), api.port());
         }
         LOG.info("hearth {} on host {} (state {}, database {}, backups {}, bus {})", roles, host, config.statePath(), config.database(),
                 config.backupTarget().driver(), config.transportUrl() == null ? "in-process" : TransportUrl.parse(config.transportUrl()));
