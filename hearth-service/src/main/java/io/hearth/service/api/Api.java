@@ -21,12 +21,14 @@ import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -36,6 +38,7 @@ import java.util.stream.Stream;
  */
 public final class Api implements AutoCloseable {
     private static final String VERSION_HEADER = "OpenStack-API-Version";
+    private static final Pattern FORWARDED_HOST = Pattern.compile("^([A-Za-z0-9.-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}\\])(:\\d{1,5})?$");
 
     /** A handler that receives the authenticated request scope. */
     @FunctionalInterface
@@ -57,13 +60,14 @@ public final class Api implements AutoCloseable {
     private final ProjectScope projectScope;
     /** The rules in force now: a policy file's are read again when it changes. */
     private final Supplier<Policy> policy;
-    private final Faults faults = new Faults();
+    private final Faults faults;
 
     public Api(Authenticator authenticator, ProjectScope projectScope, Supplier<Policy> policy, AuditLog audit, BackupApi backupApi, BackupProgress progress, VolumeApi volumeApi,
             AttachmentApi attachmentApi, QuotaService quotas, ServiceRegistry services, HearthConfig config) {
         this.authenticator = authenticator;
         this.projectScope = projectScope;
         this.policy = policy;
+        this.faults = new Faults(config.maxRequestBodySize());
         // Cinder asks the rule with the caller's own project as the target (context.authorize's default).
         BackupResource backups = new BackupResource(backupApi, progress, config.maxLimit(),
                 scope -> policy.get().allows(BACKUP_ATTRIBUTES, scope.context(), scope.context().projectId()));
@@ -79,10 +83,14 @@ public final class Api implements AutoCloseable {
             javalin.startup.showJavalinBanner = false;
             javalin.concurrency.useVirtualThreads = true;
             javalin.router.ignoreTrailingSlashes = true;
-            javalin.http.maxRequestSize = 1024 * 1024;
+            javalin.http.maxRequestSize = config.maxRequestBodySize();
+            // What Jetty refuses before the routes see it is answered as a JSON fault too.
+            javalin.jetty.modifyServer(server -> server.setErrorHandler(new JettyFaults()));
             javalin.requestLogger.http((ctx, millis) -> audit.record(ctx));
             routes(javalin.routes, backups, volumes, admin);
             javalin.routes.exception(Exception.class, (failure, ctx) -> faults.handle(failure, ctx));
+            // Javalin answers its own (a body over the limit) in plain text unless told otherwise.
+            javalin.routes.exception(HttpResponseException.class, (failure, ctx) -> faults.handle(failure, ctx));
             javalin.routes.error(404, ctx -> {
                 // Faults already written by handlers are JSON; anything else is the router's "no such endpoint".
                 if (!"application/json".equals(ctx.res().getContentType())) {
@@ -218,8 +226,11 @@ public final class Api implements AutoCloseable {
     }
 
     static String baseUrl(Context ctx) {
+        // A proxy's X-Forwarded-Host (the first, nearest the client) names the host in links, if it is a host[:port]:
+        // anything else a client put there must not reach the links it is given.
         String forwarded = ctx.header("X-Forwarded-Host");
-        String host = forwarded != null ? forwarded : ctx.host();
+        String first = forwarded == null ? null : forwarded.split(",", 2)[0].strip();
+        String host = first != null && FORWARDED_HOST.matcher(first).matches() ? first : ctx.host();
         return ctx.scheme() + "://" + host;
     }
 

@@ -27,6 +27,7 @@ import java.util.Optional;
  * @param rabbitQosPrefetchCount unacknowledged messages one topic consumer holds ({@code [oslo_messaging_rabbit]}); 0: no limit
  * @param nbd where volumes are served to other hosts, and the changed-block granularity
  * @param ssl {@code [ssl]}: the API speaks HTTPS with these PEM files when present
+ * @param maxRequestBodySize the largest request body the API reads ({@code [oslo_middleware] max_request_body_size})
  */
 public record HearthConfig(
         Path statePath,
@@ -51,7 +52,8 @@ public record HearthConfig(
         String controlExchange,
         int rabbitQosPrefetchCount,
         NbdSettings nbd,
-        Optional<SslOptions> ssl) {
+        Optional<SslOptions> ssl,
+        int maxRequestBodySize) {
 
     /**
      * The NBD export service. {@code target_ip_address} and {@code target_port} are cinder's names for where a
@@ -102,7 +104,9 @@ public record HearthConfig(
                 ini.get("DEFAULT", "control_exchange").orElse("hearth"),
                 integer(ini, "oslo_messaging_rabbit", "rabbit_qos_prefetch_count", 64, 0, 65_535),
                 nbd(ini),
-                SslOptions.from(ini));
+                SslOptions.from(ini),
+                // oslo.middleware's default is 112 KiB; Hearth's 1 MiB leaves room for large metadata and import records.
+                integer(ini, "oslo_middleware", "max_request_body_size", 1024 * 1024, 1024, 1 << 30));
     }
 
     private static NbdSettings nbd(IniFile ini) {
@@ -147,7 +151,7 @@ public record HearthConfig(
         return new HearthConfig(statePath, listenHost, port, auth, backupTarget, backupCompressionAlgorithm,
                 backupMaxOperations, host, storageAvailabilityZone, quotaVolumes, quotaSnapshots, quotaGigabytes, quotaBackups,
                 quotaBackupGigabytes, maxLimit, serviceDownTime, reportInterval, database, transportUrl, controlExchange,
-                rabbitQosPrefetchCount, nbd, ssl);
+                rabbitQosPrefetchCount, nbd, ssl, maxRequestBodySize);
     }
 
     public Path volumesPath() {
