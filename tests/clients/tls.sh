@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The real OpenStack clients against `hearth serve` over HTTPS ([ssl] cert_file and key_file, PEM files from a
-# throwaway CA made by tests/tls/make-ca.sh): `openstack --os-cacert` and `cinder --os-cacert` work, a client that
-# does not trust the CA is refused, plain HTTP on the port gets no answer, and a key that is not the certificate's
-# stops the start with a one-line error naming the option. Exits non-zero on the first failure.
+# throwaway CA made by tests/tls/make-ca.sh): `openstack --os-cacert` and `cinder --os-cacert` work, and so does the
+# hearth CLI with --os-cacert or OS_CACERT; a client that does not trust the CA is refused, plain HTTP on the port gets
+# no answer, and a key that is not the certificate's stops the start with a one-line error naming the option. Exits
+# non-zero on the first failure.
 #
 #   apt-get install -y python3-cinderclient python3-openstackclient openssl curl
 #   tests/clients/tls.sh
@@ -50,6 +51,12 @@ step "cinder --os-cacert create, list"
 step "openstack --os-cacert volume list, volume backup list"
 "${OPENSTACK[@]}" volume list -f value -c Name | grep -q tls-volume || fail "openstack volume list does not show the volume"
 "${OPENSTACK[@]}" volume backup list -f json > "$WORK/backups.json" || fail "openstack volume backup list over https"
+
+step "the hearth CLI with --os-cacert, and with OS_CACERT"
+"$ROOT/bin/hearth" volume list --url "$URL" --token "admin:$PROJECT" --os-cacert "$WORK/ca/ca.pem" | grep -q tls-volume \
+  || fail "hearth volume list --os-cacert over https"
+OS_CACERT="$WORK/ca/ca.pem" "$ROOT/bin/hearth" volume list --url "$URL" --token "admin:$PROJECT" | grep -q tls-volume \
+  || fail "hearth volume list with OS_CACERT over https"
 
 step "a client without the CA is refused"
 if openstack --os-auth-type none --os-endpoint "$URL/v3/$PROJECT" volume list > "$WORK/untrusted.out" 2>&1; then

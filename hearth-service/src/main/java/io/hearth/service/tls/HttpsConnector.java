@@ -32,8 +32,8 @@ public final class HttpsConnector {
     private final SslContextFactory.Server tls;
 
     public HttpsConnector(SslOptions options) {
-        List<X509Certificate> chain = PemFiles.certificates("cert_file", options.certFile());
-        PrivateKey key = PemFiles.privateKey("key_file", options.keyFile());
+        List<X509Certificate> chain = PemFiles.certificates("[ssl] cert_file", options.certFile());
+        PrivateKey key = PemFiles.privateKey("[ssl] key_file", options.keyFile());
         PemFiles.requireMatch(key, chain.getFirst(), options.keyFile(), options.certFile());
         tls = new SslContextFactory.Server();
         try {
@@ -44,13 +44,7 @@ public final class HttpsConnector {
             tls.setKeyStorePassword(STORE_PASSWORD);
             tls.setKeyManagerPassword(STORE_PASSWORD);
             if (options.caFile().isPresent()) {
-                KeyStore trusted = KeyStore.getInstance("PKCS12");
-                trusted.load(null, null);
-                List<X509Certificate> cas = PemFiles.certificates("ca_file", options.caFile().get());
-                for (int i = 0; i < cas.size(); i++) {
-                    trusted.setCertificateEntry("ca-" + i, cas.get(i));
-                }
-                tls.setTrustStore(trusted);
+                tls.setTrustStore(PemFiles.trustStore("[ssl] ca_file", options.caFile().get()));
                 // oslo.service: a ca_file means client certificates are required (CERT_REQUIRED).
                 tls.setNeedClientAuth(true);
             }

@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -23,6 +24,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * PEM files as operators have them (what openssl writes) read into what the JDK takes: X.509 certificates, and a
@@ -52,8 +55,36 @@ public final class PemFiles {
             }
             return certificates;
         } catch (CertificateException | IOException e) {
-            throw HearthException.badInput("[ssl] " + option + " = " + file + " holds no usable PEM certificate (" + e.getMessage()
+            throw HearthException.badInput(option + " = " + file + " holds no usable PEM certificate (" + e.getMessage()
                     + "): it must hold '-----BEGIN CERTIFICATE-----' blocks.");
+        }
+    }
+
+    /** A key store trusting every certificate of the file (the CAs of {@code ca_file}, or a client's {@code --os-cacert}). */
+    public static KeyStore trustStore(String option, Path file) {
+        List<X509Certificate> cas = certificates(option, file);
+        try {
+            KeyStore trusted = KeyStore.getInstance("PKCS12");
+            trusted.load(null, null);
+            for (int i = 0; i < cas.size(); i++) {
+                trusted.setCertificateEntry("ca-" + i, cas.get(i));
+            }
+            return trusted;
+        } catch (GeneralSecurityException | IOException e) {
+            throw HearthException.badInput(option + " = " + file + " cannot be used as trusted CAs: " + e.getMessage());
+        }
+    }
+
+    /** A client's TLS context trusting the CAs of the file (and no others). */
+    public static SSLContext clientContext(String option, Path file) {
+        try {
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trustStore(option, file));
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK has no TLS", e);
         }
     }
 
@@ -121,9 +152,9 @@ public final class PemFiles {
         try {
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw HearthException.badInput("[ssl] " + option + " = " + file + " does not exist: correct the path.");
+            throw HearthException.badInput(option + " = " + file + " does not exist: correct the path.");
         } catch (IOException e) {
-            throw HearthException.badInput("[ssl] " + option + " = " + file + " cannot be read: " + e.getMessage());
+            throw HearthException.badInput(option + " = " + file + " cannot be read: " + e.getMessage());
         }
     }
 
@@ -139,7 +170,7 @@ public final class PemFiles {
     }
 
     private static HearthException badKey(String option, Path file, String why) {
-        return HearthException.badInput("[ssl] " + option + " = " + file + " holds no usable private key: " + why + ".");
+        return HearthException.badInput(option + " = " + file + " holds no usable private key: " + why + ".");
     }
 
     /**

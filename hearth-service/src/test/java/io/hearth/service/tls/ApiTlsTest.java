@@ -68,11 +68,8 @@ class ApiTlsTest {
 
     /** A client trusting the test CA, presenting {@code clientCert} when given. */
     private static HttpClient client(String clientCert, String clientKey) throws Exception {
-        KeyStore trusted = KeyStore.getInstance("PKCS12");
-        trusted.load(null, null);
-        trusted.setCertificateEntry("ca", PemFiles.certificates("ca_file", ca.resolve("ca.pem")).getFirst());
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(trusted);
+        trust.init(PemFiles.trustStore("ca", ca.resolve("ca.pem")));
         KeyManagerFactory keys = null;
         if (clientCert != null) {
             KeyStore own = KeyStore.getInstance("PKCS12");
