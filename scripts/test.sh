@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B verify -Pdatabases "$@"
 tests/clients/scenario.sh
+tests/clients/tls.sh        # the same clients over HTTPS ([ssl] cert_file, key_file)
 tests/cluster/failover.sh
 # bin/hearth repo init/backup/restore through every target of scripts/target-servers.sh.
 tests/targets/cli-roundtrip.sh s3 swift nfs  # ceph (scripts/targets/ceph.sh) installs ~200 MB of packages: run by hand

@@ -10,43 +10,16 @@
 # drive backups.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-WORK="$(mktemp -d)"
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+source "$(dirname "${BASH_SOURCE[0]}")/serve.sh"
 URL="http://127.0.0.1:$PORT"
-PROJECT=demo
-SERVER_PID=""
-
-cleanup() {
-  if [[ -n "$SERVER_PID" ]]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-fail() { echo "FAIL: $*" >&2; echo "--- server log ---" >&2; tail -50 "$WORK/server.log" >&2 || true; exit 1; }
-step() { echo "== $*"; }
 
 command -v cinder >/dev/null || fail "cinder is not installed (apt-get install python3-cinderclient)"
 command -v openstack >/dev/null || fail "openstack is not installed (apt-get install python3-openstackclient)"
 
-cat > "$WORK/hearth.conf" <<CONF
-[DEFAULT]
-state_path = $WORK/state
-backup_posix_path = $WORK/backups
-osapi_volume_listen = 127.0.0.1
-osapi_volume_listen_port = $PORT
-auth_strategy = noauth
-CONF
+default_conf > "$WORK/hearth.conf"
 
 step "start hearth serve on $URL"
-"$ROOT/bin/hearth" serve --config "$WORK/hearth.conf" > "$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 240); do
-  grep -q "hearth: listening" "$WORK/server.log" && break
-  kill -0 "$SERVER_PID" 2>/dev/null || fail "server exited"
-  sleep 0.5
-done
-grep -q "hearth: listening" "$WORK/server.log" || fail "server did not start"
+serve "$WORK/hearth.conf"
 
 CINDER=(cinder --os-auth-type noauth --os-user-id admin --os-project-id "$PROJECT" --os-endpoint "$URL/v3/$PROJECT")
 OPENSTACK=(openstack --os-auth-type none --os-endpoint "$URL/v3/$PROJECT")

@@ -286,6 +286,138 @@ class NbdHostileClientTest {
         assertVolumeUnchanged();
     }
 
+    /**
+     * Seeded random protocol abuse, many connections of it: random bytes from the first one, random option streams
+     * (valid and unknown options, lengths that lie, truncated data) after a proper greeting, and random command streams
+     * (bad magic, unknown types and flags, offsets and lengths in and out of range, writes with too little data) after a
+     * proper NBD_OPT_GO. Each connection must end (the server answers what it can, then closes once the client is done)
+     * rather than hang, and the next connection must be served. {@code -Dfuzz.seed=N} replays a run,
+     * {@code -Dfuzz.connections=N} sets how many.
+     */
+    @Test
+    void randomHandshakesAndCommandStreamsEndInErrorsOrACloseAndNeverStopTheServer() throws Exception {
+        long seed = Long.getLong("fuzz.seed", 20261124L);
+        int connections = Integer.getInteger("fuzz.connections", 1500);
+        System.out.println("NbdHostileClientTest: -Dfuzz.seed=" + seed + " -Dfuzz.connections=" + connections);
+        for (int i = 0; i < connections; i++) {
+            java.util.Random random = new java.util.Random(seed * 1_000_003L + i);
+            String what = "connection " + i + " of -Dfuzz.seed=" + seed;
+            try (Raw raw = new Raw()) {
+                raw.socket.setSoTimeout(15_000);
+                switch (random.nextInt(3)) {
+                    case 0 -> raw.out.write(randomBytes(random, random.nextInt(0, 300)));
+                    case 1 -> {
+                        raw.greeting();
+                        randomOptions(random, raw.out);
+                    }
+                    default -> {
+                        assertThat(raw.go(random.nextBoolean() ? "good" : "ro")).as(what).isTrue();
+                        randomCommands(random, raw.out);
+                    }
+                }
+                raw.out.flush();
+                raw.socket.shutdownOutput();
+                // The client is done: whatever the server still answers, it must then close, not wait for more.
+                assertThat(drainsToClose(raw)).as(what + ": the server neither answered nor closed within 15 s").isTrue();
+            } catch (java.net.SocketException closedEarly) {
+                // the server closed while the client was still writing: a refusal, as good as an error reply
+            }
+        }
+    }
+
+    private static boolean drainsToClose(Raw raw) throws IOException {
+        try {
+            byte[] sink = new byte[1 << 16];
+            while (raw.in.read(sink) >= 0) {
+                // discard replies
+            }
+            return true;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (java.net.SocketException reset) {
+            return true;
+        }
+    }
+
+    private static byte[] randomBytes(java.util.Random random, int length) {
+        byte[] bytes = new byte[length];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+    private static final int[] OPTIONS = {OPT_EXPORT_NAME, OPT_ABORT, OPT_LIST, OPT_STARTTLS, OPT_INFO, OPT_GO, OPT_STRUCTURED_REPLY,
+            OPT_LIST_META_CONTEXT, OPT_SET_META_CONTEXT, 0, 4, 11, 99, -1};
+
+    /** Options with honest or lying lengths, real or random data, sometimes a stream cut mid-option. */
+    private static void randomOptions(java.util.Random random, DataOutputStream out) throws IOException {
+        for (int n = random.nextInt(1, 8); n > 0; n--) {
+            int option = OPTIONS[random.nextInt(OPTIONS.length)];
+            byte[] data = switch (random.nextInt(4)) {
+                case 0 -> new byte[0];
+                case 1 -> {
+                    byte[] name = (random.nextBoolean() ? "good" : new String(randomBytes(random, random.nextInt(0, 20)),
+                            StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.UTF_8);
+                    int claimed = random.nextInt(4) == 0 ? random.nextInt() : name.length;
+                    int infos = random.nextInt(3);
+                    ByteBuffer go = ByteBuffer.allocate(6 + name.length + 2 * infos).putInt(claimed).put(name).putShort((short) infos);
+                    for (int k = 0; k < infos; k++) {
+                        go.putShort((short) random.nextInt(6));
+                    }
+                    yield go.array();
+                }
+                default -> randomBytes(random, random.nextInt(0, 64));
+            };
+            out.writeLong(random.nextInt(30) == 0 ? random.nextLong() : IHAVEOPT);
+            out.writeInt(option);
+            int length = switch (random.nextInt(6)) {
+                case 0 -> random.nextInt();
+                case 1 -> data.length + random.nextInt(1, 100);
+                case 2 -> Math.max(0, data.length - random.nextInt(1, 10));
+                default -> data.length;
+            };
+            out.writeInt(length);
+            out.write(data);
+            if (random.nextInt(10) == 0) {
+                return; // cut mid-stream
+            }
+        }
+    }
+
+    private static final int[] COMMANDS = {CMD_READ, CMD_WRITE, CMD_FLUSH, CMD_TRIM, CMD_CACHE, CMD_WRITE_ZEROES, CMD_BLOCK_STATUS, 8, 42,
+            0xffff, CMD_DISC};
+
+    /** Requests of every kind at offsets and lengths at and past every edge; writes carry all, some or none of their data. */
+    private static void randomCommands(java.util.Random random, DataOutputStream out) throws IOException {
+        for (int n = random.nextInt(1, 12); n > 0; n--) {
+            int type = COMMANDS[random.nextInt(COMMANDS.length)];
+            long offset = switch (random.nextInt(6)) {
+                case 0 -> random.nextLong();
+                case 1 -> SIZE - random.nextInt(0, 8192);
+                case 2 -> SIZE + random.nextInt(0, 8192);
+                default -> random.nextLong(0, SIZE);
+            };
+            long length = switch (random.nextInt(6)) {
+                case 0 -> random.nextInt() & 0xffffffffL;
+                case 1 -> 0;
+                case 2 -> random.nextInt(1, 64 << 10);
+                default -> random.nextInt(1, 4096);
+            };
+            out.writeInt(random.nextInt(40) == 0 ? random.nextInt() : REQUEST_MAGIC);
+            out.writeShort(random.nextInt(8) == 0 ? random.nextInt(1 << 16) : 0);
+            out.writeShort(type);
+            out.writeLong(random.nextLong());
+            out.writeLong(offset);
+            out.writeInt((int) length);
+            if (type == CMD_WRITE) {
+                long sent = random.nextInt(5) == 0 ? random.nextLong(0, Math.min(length, 1 << 16) + 1) : Math.min(length, 1 << 16);
+                out.write(randomBytes(random, (int) sent));
+                if (sent < length) {
+                    return; // the rest of the stream would be taken as the write's data
+                }
+            }
+        }
+    }
+
     @Test
     void badRequestMagicClosesTheConnection() throws Exception {
         try (Raw raw = new Raw()) {

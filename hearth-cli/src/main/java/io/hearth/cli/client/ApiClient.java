@@ -4,15 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hearth.engine.ErrorCategory;
 import io.hearth.engine.HearthException;
+import io.hearth.service.tls.PemFiles;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /** The hearth CLI's client of the Cinder v3 API: JSON in and out, faults turned into errors that say what went wrong. */
@@ -20,13 +23,21 @@ public final class ApiClient {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String VERSION = "volume 3.71";
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http;
     private final String base;
     private final String token;
 
     public ApiClient(String url, String token) {
+        this(url, token, Optional.empty());
+    }
+
+    /** @param caCert the CAs to trust for https (PEM), instead of the JDK's */
+    public ApiClient(String url, String token, Optional<Path> caCert) {
         this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.token = token;
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        caCert.ifPresent(file -> builder.sslContext(PemFiles.clientContext("--os-cacert", file)));
+        this.http = builder.build();
     }
 
     /** {@code /v3/<project>} from a noauth token {@code user:project}, else {@code /v3} (project-less URLs, 3.67+). */

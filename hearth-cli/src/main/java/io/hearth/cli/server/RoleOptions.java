@@ -46,7 +46,7 @@ public final class RoleOptions {
             stopped.countDown();
         }));
         // The line tests and scripts wait for: the port is only known once the server listens.
-        System.out.println(server.port() >= 0 ? "hearth: listening on http://" + settings.listenHost() + ":" + server.port()
+        System.out.println(server.port() >= 0 ? "hearth: listening on " + (settings.ssl().isPresent() ? "https" : "http") + "://" + settings.listenHost() + ":" + server.port()
                 : "hearth: " + (roles.equals(EnumSet.allOf(Role.class)) ? "all roles" : roles.iterator().next().cliName())
                         + " running on host " + settings.host());
         System.out.flush();

@@ -17,15 +17,19 @@ import io.hearth.service.policy.Policy;
 import io.hearth.service.db.Json;
 import io.hearth.service.error.ErrorKind;
 import io.hearth.service.error.ServiceException;
+import io.hearth.service.tls.HttpsConnector;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -35,6 +39,7 @@ import java.util.stream.Stream;
  */
 public final class Api implements AutoCloseable {
     private static final String VERSION_HEADER = "OpenStack-API-Version";
+    private static final Pattern FORWARDED_HOST = Pattern.compile("^([A-Za-z0-9.-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}\\])(:\\d{1,5})?$");
 
     /** A handler that receives the authenticated request scope. */
     @FunctionalInterface
@@ -54,29 +59,41 @@ public final class Api implements AutoCloseable {
     private final Javalin app;
     private final Authenticator authenticator;
     private final ProjectScope projectScope;
-    private final Policy policy;
-    private final Faults faults = new Faults();
+    /** The rules in force now: a policy file's are read again when it changes. */
+    private final Supplier<Policy> policy;
+    private final Faults faults;
 
-    public Api(Authenticator authenticator, ProjectScope projectScope, Policy policy, AuditLog audit, BackupApi backupApi, BackupProgress progress, VolumeApi volumeApi,
+    public Api(Authenticator authenticator, ProjectScope projectScope, Supplier<Policy> policy, AuditLog audit, BackupApi backupApi, BackupProgress progress, VolumeApi volumeApi,
             AttachmentApi attachmentApi, QuotaService quotas, ServiceRegistry services, HearthConfig config, OpsEndpoints ops) {
         this.authenticator = authenticator;
         this.projectScope = projectScope;
         this.policy = policy;
-        BackupResource backups = new BackupResource(backupApi, progress, config.maxLimit());
+        this.faults = new Faults(config.maxRequestBodySize());
+        // Cinder asks the rule with the caller's own project as the target (context.authorize's default).
+        BackupResource backups = new BackupResource(backupApi, progress, config.maxLimit(),
+                scope -> policy.get().allows(BACKUP_ATTRIBUTES, scope.context(), scope.context().projectId()));
         VolumeResource volumes = new VolumeResource(volumeApi, attachmentApi, config.maxLimit());
         AdminResource admin = new AdminResource(quotas, services, config);
+        // Read and checked before anything listens: a bad [ssl] file stops the start with the option's name.
+        Optional<HttpsConnector> https = config.ssl().map(HttpsConnector::new);
         this.app = Javalin.create(javalin -> {
             javalin.jetty.host = config.listenHost();
             javalin.jetty.port = config.listenPort();
+            https.ifPresent(tls -> javalin.jetty.addConnector((server, http) -> tls.connector(server, http, config.listenHost(),
+                    config.listenPort())));
             javalin.startup.showJavalinBanner = false;
             javalin.concurrency.useVirtualThreads = true;
             javalin.router.ignoreTrailingSlashes = true;
-            javalin.http.maxRequestSize = 1024 * 1024;
+            javalin.http.maxRequestSize = config.maxRequestBodySize();
+            // What Jetty refuses before the routes see it is answered as a JSON fault too.
+            javalin.jetty.modifyServer(server -> server.setErrorHandler(new JettyFaults()));
             javalin.requestLogger.http((ctx, millis) -> audit.record(ctx));
             routes(javalin.routes, backups, volumes, admin);
             ops.routes(javalin.routes);
             new Dashboard(config.auth()).install(javalin);
             javalin.routes.exception(Exception.class, (failure, ctx) -> faults.handle(failure, ctx));
+            // Javalin answers its own (a body over the limit) in plain text unless told otherwise.
+            javalin.routes.exception(HttpResponseException.class, (failure, ctx) -> faults.handle(failure, ctx));
             javalin.routes.error(404, ctx -> {
                 // Faults already written by handlers are JSON; anything else is the router's "no such endpoint".
                 if (!"application/json".equals(ctx.res().getContentType())) {
@@ -144,12 +161,12 @@ public final class Api implements AutoCloseable {
 
     /** The action's rule, on the project in the URL (or the caller's). */
     private Guard rule(String action) {
-        return (ctx, scope) -> policy.enforce(action, scope.context(), scope.linkProject());
+        return (ctx, scope) -> policy.get().enforce(action, scope.context(), scope.linkProject());
     }
 
     /** Quotas are the {target} project's: cinder checks the rule against that project. */
     private Guard quotaRule(String action) {
-        return (ctx, scope) -> policy.enforce(action, scope.context(), ctx.pathParam("target"));
+        return (ctx, scope) -> policy.get().enforce(action, scope.context(), ctx.pathParam("target"));
     }
 
     /**
@@ -161,7 +178,7 @@ public final class Api implements AutoCloseable {
             for (String key : ActionKeys.of(ctx.bodyAsBytes())) {
                 String action = rulesByKey.get(key);
                 if (action != null) {
-                    policy.enforce(action, scope.context(), scope.linkProject());
+                    policy.get().enforce(action, scope.context(), scope.linkProject());
                 }
             }
         };
@@ -193,7 +210,7 @@ public final class Api implements AutoCloseable {
         }
         RequestContext context;
         try {
-            context = policy.context(authenticator.authenticate(Optional.ofNullable(ctx.header("X-Auth-Token")), urlProject));
+            context = policy.get().context(authenticator.authenticate(Optional.ofNullable(ctx.header("X-Auth-Token")), urlProject));
         } catch (ServiceException e) {
             if (e.kind() == ErrorKind.UNAUTHORIZED) {
                 authenticator.challenge().ifPresent(value -> ctx.header("WWW-Authenticate", value));
@@ -212,8 +229,11 @@ public final class Api implements AutoCloseable {
     }
 
     static String baseUrl(Context ctx) {
+        // A proxy's X-Forwarded-Host (the first, nearest the client) names the host in links, if it is a host[:port]:
+        // anything else a client put there must not reach the links it is given.
         String forwarded = ctx.header("X-Forwarded-Host");
-        String host = forwarded != null ? forwarded : ctx.host();
+        String first = forwarded == null ? null : forwarded.split(",", 2)[0].strip();
+        String host = first != null && FORWARDED_HOST.matcher(first).matches() ? first : ctx.host();
         return ctx.scheme() + "://" + host;
     }
 

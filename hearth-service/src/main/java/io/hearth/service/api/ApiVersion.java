@@ -2,6 +2,7 @@ package io.hearth.service.api;
 
 import io.hearth.service.error.ErrorKind;
 import io.hearth.service.error.ServiceException;
+import java.math.BigInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -47,13 +48,14 @@ public record ApiVersion(int minor) implements Comparable<ApiVersion> {
         if (!matcher.matches()) {
             throw ServiceException.badRequest("API Version String " + requested + " is of invalid format. Must be of format MajorNum.MinorNum.");
         }
-        int major = Integer.parseInt(matcher.group(1));
-        long minor = Long.parseLong(matcher.group(2));
-        if (major != 3 || minor > MAX.minor) {
+        // Compared as numbers of any length, as cinder's Python does: 3.99999999999999999999 is too new, not malformed.
+        BigInteger major = new BigInteger(matcher.group(1));
+        BigInteger minor = new BigInteger(matcher.group(2));
+        if (!major.equals(BigInteger.valueOf(3)) || minor.compareTo(BigInteger.valueOf(MAX.minor)) > 0) {
             throw new ServiceException(ErrorKind.NOT_ACCEPTABLE, "Version " + requested + " is not supported by the API. Minimum is "
                     + MIN + " and maximum is " + MAX + ".");
         }
-        return new ApiVersion((int) minor);
+        return new ApiVersion(minor.intValueExact());
     }
 
     public boolean atLeast(ApiVersion other) {

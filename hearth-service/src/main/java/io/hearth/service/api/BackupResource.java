@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /** HTTP handlers for /backups: parse the request, call {@link BackupApi}, render cinder's view. */
 final class BackupResource {
@@ -50,11 +51,14 @@ final class BackupResource {
     private final BackupApi backups;
     private final BackupProgress progress;
     private final int maxLimit;
+    /** Whether the caller may see who owns a backup (cinder's {@code backup:backup_project_attribute}). */
+    private final Predicate<RequestScope> seesOwner;
 
-    BackupResource(BackupApi backups, BackupProgress progress, int maxLimit) {
+    BackupResource(BackupApi backups, BackupProgress progress, int maxLimit, Predicate<RequestScope> seesOwner) {
         this.backups = backups;
         this.progress = progress;
         this.maxLimit = maxLimit;
+        this.seesOwner = seesOwner;
     }
 
     void create(Context ctx, RequestScope scope) throws Exception {
@@ -103,8 +107,9 @@ final class BackupResource {
             sortable.put("name", b -> b.name() == null ? "" : b.name());
         }
         ListParams.Page<Backup> page = params.page(rows, sortable, Backup::id, "backup");
+        boolean owner = detail && seesOwner.test(scope);
         List<?> items = detail
-                ? page.items().stream().map(b -> BackupViews.detail(scope, b, backups.dependents(b.id()))).toList()
+                ? page.items().stream().map(b -> BackupViews.detail(scope, b, backups.dependents(b.id()), owner)).toList()
                 : page.items().stream().map(b -> BackupViews.summary(scope, b)).toList();
         List<Link> next = null;
         if (page.more() && !page.items().isEmpty()) {
@@ -115,7 +120,7 @@ final class BackupResource {
 
     void show(Context ctx, RequestScope scope, String id) {
         Backup backup = backups.get(scope.context(), id);
-        Api.json(ctx, 200, new BackupViews.One<>(BackupViews.detail(scope, backup, backups.dependents(id))));
+        Api.json(ctx, 200, new BackupViews.One<>(BackupViews.detail(scope, backup, backups.dependents(id), seesOwner.test(scope))));
     }
 
     void progress(Context ctx, RequestScope scope, String id) {

@@ -68,15 +68,15 @@ final class BackupViews {
         return new Summary(backup.id(), backup.name(), Link.of(scope, "backups", backup.id()));
     }
 
-    static Detail detail(RequestScope scope, Backup backup, int dependents) {
-        boolean admin = scope.context().admin();
+    /** @param owner whether the caller may see the owning project and user (the policy's to say) */
+    static Detail detail(RequestScope scope, Backup backup, int dependents, boolean owner) {
         return new Detail(backup.id(), backup.status().wire(), backup.size(), backup.objectCount(), backup.availabilityZone(),
                 backup.container(), Bodies.time(backup.createdAt()), Bodies.time(backup.updatedAt()), backup.name(), backup.description(),
                 backup.failReason(), backup.volumeId(), Link.of(scope, "backups", backup.id()), backup.incremental(), dependents > 0,
                 backup.snapshotId(), Bodies.time(backup.dataTimestamp()),
                 scope.version().atLeast(ApiVersion.BACKUP_METADATA) ? backup.metadata() : null,
-                admin && scope.version().atLeast(ApiVersion.BACKUP_PROJECT) ? backup.projectId() : null,
-                admin && scope.version().atLeast(ApiVersion.BACKUP_USER_ID) ? backup.userId() : null,
+                owner && scope.version().atLeast(ApiVersion.BACKUP_PROJECT) ? backup.projectId() : null,
+                owner && scope.version().atLeast(ApiVersion.BACKUP_USER_ID) ? backup.userId() : null,
                 backup.parentId(), backup.storedBytes());
     }
 }

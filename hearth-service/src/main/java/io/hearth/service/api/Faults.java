@@ -12,6 +12,7 @@ import io.hearth.service.db.Json;
 import io.hearth.service.error.ErrorKind;
 import io.hearth.service.error.ServiceException;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -26,9 +27,19 @@ public final class Faults {
     public record Fault(@JsonProperty("code") int code, @JsonProperty("message") String message,
             @JsonProperty("retryAfter") String retryAfter) {}
 
+    /** The largest request body, named in the answer to a larger one. */
+    private final long maxBodySize;
+
+    public Faults(long maxBodySize) {
+        this.maxBodySize = maxBodySize;
+    }
+
     public void handle(Throwable failure, Context ctx) {
         switch (failure) {
             case ServiceException e -> write(ctx, e.kind(), e.getMessage());
+            case HttpResponseException e when e.getStatus() == 413 -> tooLarge(ctx);
+            case HttpResponseException e when e.getStatus() == 404 -> write(ctx, ErrorKind.NOT_FOUND, "The resource could not be found.");
+            case HttpResponseException e -> write(ctx, kind(e.getStatus()), e.getMessage());
             case HearthException e -> write(ctx, switch (e.category()) {
                 case BAD_INPUT -> ErrorKind.BAD_REQUEST;
                 case NOT_FOUND -> ErrorKind.NOT_FOUND;
@@ -71,6 +82,28 @@ public final class Faults {
             ctx.header("Retry-After", "0");
         }
         ctx.status(code).contentType("application/json").result(Json.write(Map.of(name(kind), fault)));
+    }
+
+    /** 413 for a body over the limit: unlike a quota's, without Retry-After, since sending it again cannot help. */
+    public void tooLarge(Context ctx) {
+        ctx.status(413).contentType("application/json").result(Json.write(Map.of(name(ErrorKind.OVER_LIMIT), new Fault(413,
+                "Request is too large: a request body may hold at most " + maxBodySize + " bytes ([oslo_middleware] max_request_body_size).",
+                null))));
+    }
+
+    /** The kind nearest an HTTP status that something other than the API's own code chose. */
+    static ErrorKind kind(int status) {
+        return switch (status) {
+            case 401 -> ErrorKind.UNAUTHORIZED;
+            case 403 -> ErrorKind.FORBIDDEN;
+            case 404 -> ErrorKind.NOT_FOUND;
+            case 405 -> ErrorKind.NOT_SUPPORTED;
+            case 406 -> ErrorKind.NOT_ACCEPTABLE;
+            case 409 -> ErrorKind.CONFLICT;
+            case 413 -> ErrorKind.OVER_LIMIT;
+            case 503 -> ErrorKind.UNAVAILABLE;
+            default -> status >= 500 ? ErrorKind.INTERNAL : ErrorKind.BAD_REQUEST;
+        };
     }
 
     static int status(ErrorKind kind) {

@@ -36,7 +36,11 @@ public record ListParams(Optional<Integer> limit, Optional<String> marker, int o
         List<SortKey> keys = new ArrayList<>();
         if (sort != null) {
             for (String item : sort.split(",")) {
-                String[] parts = item.strip().split(":");
+                // -1 keeps empty parts: ":" is a key "" (refused as unknown), not an empty array.
+                String[] parts = item.strip().split(":", -1);
+                if (parts.length > 2) {
+                    throw ServiceException.badRequest("Invalid input received: sort " + item.strip() + " must be KEY or KEY:DIRECTION.");
+                }
                 keys.add(new SortKey(parts[0].strip(), direction(parts.length > 1 ? parts[1].strip() : "desc")));
             }
         } else if (sortKey != null) {

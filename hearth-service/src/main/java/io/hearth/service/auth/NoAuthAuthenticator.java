@@ -15,6 +15,7 @@ import java.util.Set;
  */
 public final class NoAuthAuthenticator implements Authenticator {
     private static final String DOMAIN = "default";
+    private static final int MAX_ID = 255;
     private static final List<String> IMPLIED = List.of("admin", "member", "reader");
 
     @Override
@@ -25,11 +26,20 @@ public final class NoAuthAuthenticator implements Authenticator {
         String[] parts = value.split(":", -1);
         if (parts.length >= 2 && !parts[0].isEmpty() && !parts[1].isEmpty()) {
             String role = parts.length >= 3 ? parts[2].toLowerCase(Locale.ROOT) : "admin";
-            return new Identity(parts[0], parts[1], DOMAIN, withImplied(role));
+            return new Identity(id(parts[0], "user"), id(parts[1], "project"), DOMAIN, withImplied(role));
         }
         String project = urlProjectId.orElseThrow(() -> new ServiceException(ErrorKind.UNAUTHORIZED,
                 "noauth needs a token of the form user:project when the URL has no project id."));
-        return new Identity(value, project, DOMAIN, withImplied("admin"));
+        return new Identity(id(value, "user"), id(project, "project"), DOMAIN, withImplied("admin"));
+    }
+
+    /** Ids are stored in 255-character columns, as cinder's; Keystone's are far shorter. */
+    private static String id(String value, String what) {
+        if (value.length() > MAX_ID) {
+            throw new ServiceException(ErrorKind.UNAUTHORIZED, "The " + what + " id of the token (noauth: user:project) is longer than "
+                    + MAX_ID + " characters.");
+        }
+        return value;
     }
 
     private static Set<String> withImplied(String role) {

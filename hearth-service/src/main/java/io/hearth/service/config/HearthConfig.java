@@ -5,12 +5,14 @@ import io.hearth.service.db.DatabaseSettings;
 import io.hearth.service.db.DatabaseUrl;
 import io.hearth.service.auth.AuthConfig;
 import io.hearth.service.error.ServiceException;
+import io.hearth.service.tls.SslOptions;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The service's settings, read once at start. Option names are cinder.conf's where cinder has the option,
@@ -26,6 +28,8 @@ import java.util.Map;
  * @param rabbitQosPrefetchCount unacknowledged messages one topic consumer holds ({@code [oslo_messaging_rabbit]}); 0: no limit
  * @param nbd where volumes are served to other hosts, and the changed-block granularity
  * @param ops metrics and notifications
+ * @param ssl {@code [ssl]}: the API speaks HTTPS with these PEM files when present
+ * @param maxRequestBodySize the largest request body the API reads ({@code [oslo_middleware] max_request_body_size})
  */
 public record HearthConfig(
         Path statePath,
@@ -50,7 +54,9 @@ public record HearthConfig(
         String controlExchange,
         int rabbitQosPrefetchCount,
         NbdSettings nbd,
-        OpsSettings ops) {
+        OpsSettings ops,
+        Optional<SslOptions> ssl,
+        int maxRequestBodySize) {
 
     /**
      * The NBD export service. {@code target_ip_address} and {@code target_port} are cinder's names for where a
@@ -104,7 +110,10 @@ public record HearthConfig(
                 integer(ini, "oslo_messaging_rabbit", "rabbit_qos_prefetch_count", 64, 0, 65_535),
                 nbd(ini),
                 OpsSettings.from(ini, integer(ini, "metrics_listen_port", -1, -1, 65535),
-                        integer(ini, "backup_timer_interval", 120, 0, 86_400)));
+                        integer(ini, "backup_timer_interval", 120, 0, 86_400)),
+                SslOptions.from(ini),
+                // oslo.middleware's default is 112 KiB; Hearth's 1 MiB leaves room for large metadata and import records.
+                integer(ini, "oslo_middleware", "max_request_body_size", 1024 * 1024, 1024, 1 << 30));
     }
 
     private static NbdSettings nbd(IniFile ini) {
@@ -149,7 +158,7 @@ public record HearthConfig(
         return new HearthConfig(statePath, listenHost, port, auth, backupTarget, backupCompressionAlgorithm,
                 backupMaxOperations, host, storageAvailabilityZone, quotaVolumes, quotaSnapshots, quotaGigabytes, quotaBackups,
                 quotaBackupGigabytes, maxLimit, serviceDownTime, reportInterval, database, transportUrl, controlExchange,
-                rabbitQosPrefetchCount, nbd, ops);
+                rabbitQosPrefetchCount, nbd, ops, ssl, maxRequestBodySize);
     }
 
     public Path volumesPath() {

@@ -40,6 +40,8 @@ public final class CinderPolicies {
     public static final String BACKUP_EXPORT = "backup:export-import";
     public static final String BACKUP_RESET_STATUS = "volume_extension:backup_admin_actions:reset_status";
     public static final String BACKUP_FORCE_DELETE = "volume_extension:backup_admin_actions:force_delete";
+    /** Not an action: whether backup details show the owning project (3.18) and user (3.56). */
+    public static final String BACKUP_ATTRIBUTES = "backup:backup_project_attribute";
 
     public static final String QUOTAS_SHOW = "volume_extension:quotas:show";
     public static final String QUOTAS_UPDATE = "volume_extension:quotas:update";
@@ -90,6 +92,7 @@ public final class CinderPolicies {
         rules.put(BACKUP_EXPORT, ADMIN_API);
         rules.put(BACKUP_RESET_STATUS, ADMIN_API);
         rules.put(BACKUP_FORCE_DELETE, ADMIN_API);
+        rules.put(BACKUP_ATTRIBUTES, ADMIN_API);
 
         rules.put(QUOTAS_SHOW, READER);
         rules.put(QUOTAS_UPDATE, ADMIN_API);

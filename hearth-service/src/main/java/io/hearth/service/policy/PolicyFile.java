@@ -37,6 +37,8 @@ public final class PolicyFile {
                 }
             }
             return Policy.of(rules);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new PolicyException("Policy file " + file + " does not exist: create it or correct [oslo_policy] policy_file.", e);
         } catch (IOException e) {
             throw new PolicyException("Policy file " + file + " cannot be read: " + e.getMessage(), e);
         } catch (PolicyException e) {

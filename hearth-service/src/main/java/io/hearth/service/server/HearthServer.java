@@ -26,7 +26,7 @@ import io.hearth.service.backup.RepositoryBackupEngine;
 import io.hearth.service.db.Json;
 import io.hearth.service.rpc.AmqpBus;
 import io.hearth.service.policy.Policy;
-import io.hearth.service.policy.PolicyFile;
+import io.hearth.service.policy.ReloadingPolicy;
 import io.hearth.service.rpc.Bus;
 import io.hearth.service.rpc.InProcessBus;
 import io.hearth.service.rpc.MessageCodec;
@@ -35,6 +35,7 @@ import io.hearth.service.rpc.Topics;
 import io.hearth.service.scheduler.Scheduler;
 import io.hearth.service.scheduler.ServiceRegistry;
 import io.hearth.service.snapshot.SnapshotDao;
+import io.hearth.service.tls.HttpsConnector;
 import io.hearth.service.volume.AttachmentApi;
 import io.hearth.service.volume.AttachmentDao;
 import io.hearth.service.volume.SparseFileDriver;
@@ -55,6 +56,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,7 +122,11 @@ public final class HearthServer implements AutoCloseable {
                     + " roles listen on); without it every role runs in one process.");
         }
         // A bad policy file stops the start before anything is opened.
-        Policy policy = config.auth().policyFile().map(PolicyFile::load).orElseGet(Policy::defaults);
+        Supplier<Policy> policy = policy(config);
+        // And so do bad [ssl] files (read again by the api when it builds its listener).
+        if (roles.contains(Role.API)) {
+            config.ssl().ifPresent(HttpsConnector::new);
+        }
         Files.createDirectories(config.statePath());
         Database database = Database.open(config.database());
         Bus bus;
@@ -151,8 +157,17 @@ public final class HearthServer implements AutoCloseable {
         }
     }
 
+    /** Cinder's defaults, or the policy file's rules, read again whenever the file changes. */
+    private static Supplier<Policy> policy(HearthConfig config) {
+        if (config.auth().policyFile().isPresent()) {
+            return ReloadingPolicy.load(config.auth().policyFile().get());
+        }
+        Policy defaults = Policy.defaults();
+        return () -> defaults;
+    }
+
     private static HearthServer wire(HearthConfig config, Set<Role> roles, Database database, Bus bus, BackupEngine engine,
-            Policy policy, AuditLog audit, HearthMetrics metrics)
+            Supplier<Policy> policy, AuditLog audit, HearthMetrics metrics)
             throws IOException {
         var jdbi = database.jdbi();
         VolumeDao volumes = new VolumeDao(jdbi);
@@ -256,7 +271,7 @@ public final class HearthServer implements AutoCloseable {
             api = new Api(config.auth().authenticator(Clock.systemUTC()), scope, policy, audit, backupApi, progress, volumeApi, attachmentApi, quotas, services, config,
                     ops);
             api.start();
-            LOG.info("hearth api listening on http://{}:{}", config.listenHost(), api.port());
+            LOG.info("hearth api listening on {}://{}:{}", config.ssl().isPresent() ? "https" : "http", config.listenHost(), api.port());
         }
         LOG.info("hearth {} on host {} (state {}, database {}, backups {}, bus {})", roles, host, config.statePath(), config.database(),
                 config.backupTarget().driver(), config.transportUrl() == null ? "in-process" : TransportUrl.parse(config.transportUrl()));

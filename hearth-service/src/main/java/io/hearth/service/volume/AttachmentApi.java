@@ -126,7 +126,9 @@ public final class AttachmentApi {
         exports.close(id);
         transactions.run(() -> {
             attachments.markDeleted(id);
-            if (attachments.ofVolume(volume.id()).isEmpty()) {
+            // An admin's os-reset_status may have moved the volume anywhere meanwhile: only a status that can become
+            // available does; any other stays as the admin left it.
+            if (attachments.ofVolume(volume.id()).isEmpty() && volume.status().canMoveTo(VolumeStatus.AVAILABLE)) {
                 volumes.compareAndSetStatus(volume.id(), volume.status(), VolumeStatus.AVAILABLE);
             }
         });

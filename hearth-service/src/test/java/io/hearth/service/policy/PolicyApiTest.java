@@ -288,6 +288,69 @@ class PolicyApiTest {
     }
 
     @Test
+    void onlyWhomTheProjectAttributeRuleAllowsSeesTheBackupsOwner() {
+        String backup = new Fixture().backup();
+        Http member = admin.as("alice:demo:member");
+        JsonNode shown = admin.get("/v3/demo/backups/" + backup).body().get("backup");
+        assertThat(shown.get("os-backup-project-attr:project_id").asText()).isEqualTo("demo");
+        assertThat(shown.get("user_id").asText()).isEqualTo("root");
+        JsonNode listed = admin.get("/v3/demo/backups/detail").body().get("backups").get(0);
+        assertThat(listed.has("os-backup-project-attr:project_id")).isTrue();
+        // The project from 3.18, the user from 3.56 (cinder's BACKUP_PROJECT and BACKUP_PROJECT_USER_ID).
+        assertThat(admin.at("3.17").get("/v3/demo/backups/" + backup).body().get("backup").has("os-backup-project-attr:project_id")).isFalse();
+        JsonNode at318 = admin.at("3.18").get("/v3/demo/backups/" + backup).body().get("backup");
+        assertThat(at318.has("os-backup-project-attr:project_id")).isTrue();
+        assertThat(at318.has("user_id")).isFalse();
+
+        JsonNode byMember = member.get("/v3/demo/backups/" + backup).body().get("backup");
+        assertThat(byMember.get("id").asText()).isEqualTo(backup);
+        assertThat(byMember.has("os-backup-project-attr:project_id")).isFalse();
+        assertThat(byMember.has("user_id")).isFalse();
+        assertThat(member.get("/v3/demo/backups/detail").body().get("backups"))
+                .isNotEmpty().allSatisfy(b -> assertThat(b.has("os-backup-project-attr:project_id") || b.has("user_id")).isFalse());
+    }
+
+    @Test
+    void aChangedPolicyFileTakesEffectWithoutARestartAndABrokenOneIsIgnored() throws IOException {
+        Path file = dir.resolve("reloaded.yaml");
+        Files.writeString(file, "\"backup:create\": \"role:admin\"\n");
+        try (HearthServer custom = HearthServer.start(config(dir.resolve("reloading"), List.of("[oslo_policy]", "policy_file = " + file)),
+                c -> new FakeBackupEngine(dir.resolve("reloading-repo")))) {
+            Http root = new Http("http://127.0.0.1:" + custom.port(), "root:demo", "3.71");
+            Http member = root.as("alice:demo:member");
+            String volume = root.post("/v3/demo/volumes", "{\"volume\": {\"size\": 1}}").body().at("/volume/id").asText();
+            root.await("/v3/demo/volumes/" + volume, b -> b.at("/volume/status").asText().equals("available"), WAIT);
+            String body = "{\"backup\": {\"volume_id\": \"" + volume + "\"}}";
+            assertThat(member.post("/v3/demo/backups", body).status()).isEqualTo(403);
+
+            rewrite(file, "\"backup:create\": \"role:member\"\n\"backup:backup_project_attribute\": \"role:member\"\n");
+            Http.Response created = member.post("/v3/demo/backups", body);
+            assertThat(created.status()).as(created.body().toString()).isEqualTo(202);
+            String backup = created.body().at("/backup/id").asText();
+            root.await("/v3/demo/backups/" + backup, b -> b.at("/backup/status").asText().equals("available"), WAIT);
+            assertThat(member.get("/v3/demo/backups/" + backup).body().at("/backup/user_id").asText()).isEqualTo("alice");
+            assertThat(root.as("rita:demo:reader").get("/v3/demo/backups/" + backup).body().at("/backup/user_id").isMissingNode()).isTrue();
+
+            // A broken file keeps the rules in force, and so does a deleted one.
+            rewrite(file, "\"backup:create\": \"rule:no_such_rule\"\n");
+            assertThat(member.get("/v3/demo/backups/" + backup).body().at("/backup/user_id").asText()).isEqualTo("alice");
+            Files.delete(file);
+            assertThat(member.get("/v3/demo/backups/" + backup).body().at("/backup/user_id").asText()).isEqualTo("alice");
+            rewrite(file, "\"backup:get\": \"!\"\n");
+            assertThat(member.get("/v3/demo/backups/" + backup).status()).isEqualTo(403);
+        }
+    }
+
+    /** Rewrites the file with a modification time that surely differs, whatever the file system's clock granularity. */
+    private static void rewrite(Path file, String text) throws IOException {
+        java.nio.file.attribute.FileTime before = Files.exists(file) ? Files.getLastModifiedTime(file) : null;
+        Files.writeString(file, text);
+        if (before != null) {
+            Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(before.toMillis() + 1000));
+        }
+    }
+
+    @Test
     void aBadPolicyFileStopsTheStartWithTheReason() throws IOException {
         Path file = dir.resolve("bad.json");
         Files.writeString(file, "{\"backup:create\": \"rule:no_such_rule or role:member\"}");
