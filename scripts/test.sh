@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 tests/clients/scenario.sh
 tests/clients/tls.sh        # the same clients over HTTPS ([ssl] cert_file, key_file)
 tests/cluster/failover.sh
+# 200 backups over 20 volumes and 3 backup hosts on that cluster, all available (the processes' logs are kept).
+LOAD_LOGS=target/cluster-load tests/cluster/load.sh
 # bin/hearth repo init/backup/restore through every target of scripts/target-servers.sh.
 tests/targets/cli-roundtrip.sh s3 swift nfs  # ceph (scripts/targets/ceph.sh) installs ~200 MB of packages: run by hand
 # One closing line over everything that ran.

@@ -9,7 +9,7 @@
 # LATENCY_MS > 0: the target is S3 (S3Proxy, scripts/targets/s3.sh) behind a proxy that adds that much to every
 # request, standing for a remote object store. OPERATIONS: backup_max_operations of each backup host (default 2,
 # so that a host's capacity is fixed and more hosts must mean more throughput).
-# LOAD_LOGS: a directory to keep the processes' logs in when the test fails.
+# LOAD_LOGS: a directory to keep the processes' logs in (CI sets it, so that a failure can be read).
 # Prints one line: load: hosts=… latency_ms=… backups=… available=… seconds=… backups_per_s=… (1 MiB new in each)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -24,7 +24,7 @@ proxy=""
 cleanup() {
   local status=$?
   "$ROOT/scripts/cluster.sh" down >/dev/null 2>&1 || true
-  if (( status != 0 )) && [[ -n ${LOAD_LOGS:-} ]]; then
+  if [[ -n ${LOAD_LOGS:-} ]]; then
     mkdir -p "$LOAD_LOGS" && cp -r "$HEARTH_CLUSTER_DIR/logs" "$LOAD_LOGS/" 2>/dev/null || true
   fi
   if [[ -n $proxy ]]; then kill "$proxy" 2>/dev/null || true; fi

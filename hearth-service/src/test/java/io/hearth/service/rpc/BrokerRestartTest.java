@@ -15,7 +15,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * A full broker restart ({@code rabbitmqctl stop_app; start_app}) in the middle of a stream of casts: every cast
- * arrives. Off by default, because it disturbs everyone using the broker: {@code -Dhearth.test.broker_restart=true}.
+ * arrives. Off by default, because it disturbs everyone using the broker: {@code -Dhearth.test.broker_restart=true};
+ * {@code -Pdatabases} (CI) runs it once, after the other tests of the module.
  */
 @EnabledIfSystemProperty(named = "hearth.test.broker_restart", matches = "true")
 class BrokerRestartTest {
