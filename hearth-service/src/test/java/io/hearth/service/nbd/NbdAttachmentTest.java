@@ -243,13 +243,18 @@ class NbdAttachmentTest {
         return volume;
     }
 
+    /** Writes a few bytes into the volume file directly, as something other than the service would. */
+    private void writeOutside(String volume, long offset) throws IOException {
+        try (RandomAccessFile file = new RandomAccessFile(volumeFile(volume).toFile(), "rw")) {
+            file.seek(offset);
+            file.write(new byte[] {1, 2, 3});
+        }
+    }
+
     @Test
     void aChangeOutsideTheServiceMakesTheNextIncrementalReadEverything() throws IOException {
         String volume = volumeWithBase();
-        try (RandomAccessFile file = new RandomAccessFile(volumeFile(volume).toFile(), "rw")) {
-            file.seek(500 * MIB);
-            file.write(new byte[] {1, 2, 3});
-        }
+        writeOutside(volume, 500 * MIB);
         assertNextIncrementalReadsEverything(volume, 3 * MIB);
     }
 
@@ -288,10 +293,7 @@ class NbdAttachmentTest {
     @Test
     void aChangeOutsideTheServiceIsNotForgottenByALaterAttachment() throws IOException {
         String volume = volumeWithBase();
-        try (RandomAccessFile file = new RandomAccessFile(volumeFile(volume).toFile(), "rw")) {
-            file.seek(500 * MIB);
-            file.write(new byte[] {1, 2, 3});
-        }
+        writeOutside(volume, 500 * MIB);
         // A writer opening and closing saves the map with the file as it is then: the outside change must not vanish.
         writeRemotely(volume, 600 * MIB);
         assertNextIncrementalReadsEverything(volume, 3 * MIB);

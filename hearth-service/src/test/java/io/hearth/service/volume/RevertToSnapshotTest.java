@@ -7,6 +7,7 @@ import io.hearth.service.Http;
 import io.hearth.service.TestDatabase;
 import io.hearth.service.config.HearthConfig;
 import io.hearth.service.config.IniFile;
+import io.hearth.service.db.Database;
 import io.hearth.service.server.HearthServer;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -31,6 +32,7 @@ class RevertToSnapshotTest {
     private HearthServer server;
     private Http admin;
     private Http member;
+    private HearthConfig config;
 
     @BeforeEach
     void start() throws IOException {
@@ -38,8 +40,13 @@ class RevertToSnapshotTest {
         List<String> lines = new ArrayList<>(List.of("[DEFAULT]", "state_path = " + dir.resolve("state"), "osapi_volume_listen_port = 0",
                 "host = test-host"));
         lines.addAll(database.iniLines());
+        config = HearthConfig.from(IniFile.parse(lines, "test"));
+        startServer();
+    }
+
+    private void startServer() throws IOException {
         FakeBackupEngine engine = new FakeBackupEngine(dir.resolve("repo"));
-        server = HearthServer.start(HearthConfig.from(IniFile.parse(lines, "test")), c -> engine);
+        server = HearthServer.start(config, c -> engine);
         admin = new Http("http://127.0.0.1:" + server.port(), "admin:demo", "3.71");
         member = admin.as("alice:demo:member");
     }
@@ -205,5 +212,25 @@ class RevertToSnapshotTest {
         assertThat(revert(member, volume, snapshot).status()).isEqualTo(202);
         await(admin, "demo", "volumes", "volume", volume, "error");
         await(admin, "demo", "snapshots", "snapshot", snapshot, "available");
+    }
+
+    @Test
+    void aRevertCutShortByARestartIsDoneAgain() throws IOException {
+        String volume = volume();
+        scribble(volume, 3, 5 * MIB);
+        String snapshot = snapshot(volume);
+        scribble(volume, 4, 5 * MIB, 9 * MIB);
+        server.close();
+        // The process stopped after the API accepted the revert and before the volume service finished it.
+        try (Database db = Database.open(config.database())) {
+            db.jdbi().useHandle(h -> {
+                h.execute("UPDATE volumes SET status = 'reverting' WHERE id = ?", volume);
+                h.execute("UPDATE snapshots SET status = 'restoring' WHERE id = ?", snapshot);
+            });
+        }
+        startServer();
+        assertThat(status("volumes", "volume", volume)).isEqualTo("available");
+        assertThat(status("snapshots", "snapshot", snapshot)).isEqualTo("available");
+        assertThat(Files.mismatch(volumeFile(volume), dir.resolve("state/volumes/snapshot-" + snapshot))).isEqualTo(-1);
     }
 }
