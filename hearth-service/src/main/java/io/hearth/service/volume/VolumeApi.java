@@ -8,6 +8,7 @@ import io.hearth.service.backup.BackupMessage;
 import io.hearth.service.backup.BackupStatus;
 import io.hearth.service.config.HearthConfig;
 import io.hearth.service.db.Transactions;
+import io.hearth.service.error.ErrorKind;
 import io.hearth.service.error.ServiceException;
 import io.hearth.service.quota.QuotaService;
 import io.hearth.service.quota.Resource;
@@ -238,7 +239,7 @@ public final class VolumeApi {
     }
 
     private static ServiceException conflict(String message) {
-        return new ServiceException(io.hearth.service.error.ErrorKind.CONFLICT, message);
+        return new ServiceException(ErrorKind.CONFLICT, message);
     }
 
     /** Snapshots taken of a volume, in one place with the volume they read. */
