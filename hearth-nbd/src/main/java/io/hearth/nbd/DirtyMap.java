@@ -187,8 +187,22 @@ public final class DirtyMap {
 
     /** A writer (a writable export) starts: until every writer has {@linkplain #closeWriter closed}, a crash invalidates the map. */
     public synchronized void openWriter() throws IOException {
+        if (writers == 0) {
+            noticeOutsideChange();
+        }
         if (writers++ == 0) {
             save(OPEN);
+        }
+    }
+
+    /**
+     * With no writer open the volume file must be as the map last saw it. Checked before every save that records
+     * the file afresh (a writer opening then closing, a commit, an abort): otherwise that save would take a change
+     * made outside the service for the map's own and the next incremental would miss it.
+     */
+    private void noticeOutsideChange() throws IOException {
+        if (writers == 0 && invalidReason == null && !Fingerprint.of(volume).equals(seen)) {
+            invalidate("the volume file changed outside the service");
         }
     }
 
@@ -228,9 +242,7 @@ public final class DirtyMap {
             volumeSize = size;
             invalidate("the volume's size changed");
         }
-        if (writers == 0 && invalidReason == null && !Fingerprint.of(volume).equals(seen)) {
-            invalidate("the volume file changed outside the service");
-        }
+        noticeOutsideChange();
         pending.or(bits);
         bits = new BitSet();
         Optional<List<ByteRange>> ranges = invalidReason == null ? Optional.of(ranges(pending)) : Optional.empty();
@@ -241,6 +253,7 @@ public final class DirtyMap {
 
     /** The backup committed: it is the new base, unless the map was invalidated since the capture. */
     public synchronized void commit(Capture capture, String backupId) throws IOException {
+        noticeOutsideChange();
         if (capture.generation() == generation) {
             base = Optional.of(backupId);
             invalidReason = null;
@@ -251,6 +264,7 @@ public final class DirtyMap {
 
     /** The backup failed: its bits count as changed again. */
     public synchronized void abort() throws IOException {
+        noticeOutsideChange();
         bits.or(pending);
         pending.clear();
         save(writers > 0 ? OPEN : CLEAN);

@@ -124,6 +124,35 @@ class DirtyMapTest {
     }
 
     @Test
+    void aWriterOpeningAfterAChangeOutsideTheServiceDoesNotHideIt() throws IOException {
+        DirtyMap map = validMap(UNIT);
+        writeOutside(7 * UNIT);
+        // Closing the writer saves the file's new fingerprint: without a check on opening, the outside change would be lost.
+        map.openWriter();
+        write(map, 2 * UNIT, 1);
+        map.closeWriter();
+        assertThat(map.invalidReason()).hasValueSatisfying(r -> assertThat(r).contains("changed outside"));
+        assertThat(map.capture().ranges()).isEmpty();
+        assertThat(DirtyMap.load(file, volume, UNIT).base()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aChangeOutsideTheServiceDuringABackupSurvivesItsCommitOrAbort(boolean commit) throws IOException {
+        DirtyMap map = validMap(UNIT);
+        DirtyMap.Capture capture = map.capture();
+        assertThat(capture.ranges()).as("valid before the change").contains(List.of());
+        writeOutside(7 * UNIT);
+        if (commit) {
+            map.commit(capture, "b2");
+        } else {
+            map.abort();
+        }
+        assertThat(map.base()).isEmpty();
+        assertThat(map.capture().ranges()).isEmpty();
+    }
+
+    @Test
     void aReplacedVolumeFileInvalidates() throws IOException {
         validMap(UNIT);
         Path copy = dir.resolve("copy");

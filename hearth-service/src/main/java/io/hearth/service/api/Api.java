@@ -126,7 +126,7 @@ public final class Api implements AutoCloseable {
         route(routes, HandlerType.GET, "/volumes", rule(VOLUME_GET_ALL), (ctx, s) -> volumes.list(ctx, s, false));
         route(routes, HandlerType.POST, "/volumes", rule(VOLUME_CREATE), volumes::create);
         route(routes, HandlerType.POST, "/volumes/{id}/action",
-                bodyRules(Map.of("os-extend", VOLUME_EXTEND, "os-reset_status", VOLUME_RESET_STATUS)),
+                bodyRules(Map.of("os-extend", VOLUME_EXTEND, "os-reset_status", VOLUME_RESET_STATUS, "revert", VOLUME_REVERT)),
                 (ctx, s) -> volumes.action(ctx, s, ctx.pathParam("id")));
         route(routes, HandlerType.GET, "/volumes/{id}", rule(VOLUME_GET), (ctx, s) -> volumes.show(ctx, s, ctx.pathParam("id")));
         route(routes, HandlerType.PUT, "/volumes/{id}", rule(VOLUME_UPDATE), (ctx, s) -> volumes.update(ctx, s, ctx.pathParam("id")));

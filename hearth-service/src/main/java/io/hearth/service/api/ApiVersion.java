@@ -16,6 +16,7 @@ public record ApiVersion(int minor) implements Comparable<ApiVersion> {
     public static final ApiVersion ATTACHMENTS = new ApiVersion(27);
     public static final ApiVersion RESOURCE_FILTER = new ApiVersion(31);
     public static final ApiVersion BACKUP_SORT_NAME = new ApiVersion(37);
+    public static final ApiVersion VOLUME_REVERT = new ApiVersion(40);
     public static final ApiVersion BACKUP_METADATA = new ApiVersion(43);
     public static final ApiVersion ATTACHMENT_COMPLETE = new ApiVersion(44);
     public static final ApiVersion SUPPORT_COUNT_INFO = new ApiVersion(45);

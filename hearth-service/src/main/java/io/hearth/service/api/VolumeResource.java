@@ -43,7 +43,10 @@ final class VolumeResource {
     record ResetStatus(@JsonProperty("status") String status, @JsonProperty("attach_status") String attachStatus,
             @JsonProperty("migration_status") String migrationStatus) {}
 
-    record ActionBody(@JsonProperty("os-extend") Extend extend, @JsonProperty("os-reset_status") ResetStatus resetStatus) {}
+    record Revert(@JsonProperty("snapshot_id") String snapshotId) {}
+
+    record ActionBody(@JsonProperty("os-extend") Extend extend, @JsonProperty("os-reset_status") ResetStatus resetStatus,
+            @JsonProperty("revert") Revert revert) {}
 
     record SnapshotFields(@JsonProperty("volume_id") String volumeId, @JsonProperty("name") String name,
             @JsonProperty("description") String description, @JsonProperty("display_name") String displayName,
@@ -146,13 +149,21 @@ final class VolumeResource {
 
     void action(Context ctx, RequestScope scope, String id) throws Exception {
         ActionBody body = Bodies.read(ctx, ActionBody.class);
-        if (body.extend() != null && body.resetStatus() == null) {
+        int actions = (body.extend() != null ? 1 : 0) + (body.resetStatus() != null ? 1 : 0) + (body.revert() != null ? 1 : 0);
+        if (actions != 1) {
+            throw ServiceException.badRequest("There is no such action: the body must hold exactly one of os-extend, os-reset_status and revert.");
+        }
+        if (body.extend() != null) {
             int size = Bodies.required(body.extend().newSize(), "new_size");
             volumes.extend(scope.context(), id, size);
-        } else if (body.resetStatus() != null && body.extend() == null) {
+        } else if (body.resetStatus() != null) {
             volumes.resetStatus(scope.context(), id, Bodies.required(body.resetStatus().status(), "status"));
         } else {
-            throw ServiceException.badRequest("There is no such action: the body must hold exactly one of os-extend and os-reset_status.");
+            // Before 3.40 cinder has no revert action at all.
+            if (!scope.version().atLeast(ApiVersion.VOLUME_REVERT)) {
+                throw ServiceException.notFound("The resource could not be found.");
+            }
+            volumes.revertToSnapshot(scope.context(), id, Bodies.uuid(Bodies.required(body.revert().snapshotId(), "snapshot_id"), "snapshot_id"));
         }
         ctx.status(202);
     }

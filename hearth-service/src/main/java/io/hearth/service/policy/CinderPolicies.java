@@ -18,6 +18,7 @@ public final class CinderPolicies {
     public static final String VOLUME_UPDATE = "volume:update";
     public static final String VOLUME_DELETE = "volume:delete";
     public static final String VOLUME_EXTEND = "volume:extend";
+    public static final String VOLUME_REVERT = "volume:revert_to_snapshot";
     public static final String VOLUME_RESET_STATUS = "volume_extension:volume_admin_actions:reset_status";
 
     public static final String SNAPSHOT_CREATE = "volume:create_snapshot";
@@ -70,6 +71,7 @@ public final class CinderPolicies {
         rules.put(VOLUME_UPDATE, MEMBER);
         rules.put(VOLUME_DELETE, MEMBER);
         rules.put(VOLUME_EXTEND, MEMBER);
+        rules.put(VOLUME_REVERT, MEMBER);
         rules.put(VOLUME_RESET_STATUS, ADMIN_API);
 
         rules.put(SNAPSHOT_CREATE, MEMBER);

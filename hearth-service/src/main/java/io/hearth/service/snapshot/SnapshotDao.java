@@ -50,6 +50,14 @@ public final class SnapshotDao {
                 .bind("volume", volumeId).map(SnapshotDao::map).list());
     }
 
+    /** The volume's newest visible snapshot, whatever its status: the only one cinder reverts to. */
+    public Optional<Snapshot> latestOfVolume(String volumeId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                SELECT * FROM snapshots WHERE deleted = FALSE AND temporary = FALSE AND volume_id = :volume
+                ORDER BY created_at DESC, id DESC""")
+                .bind("volume", volumeId).setMaxRows(1).map(SnapshotDao::map).findFirst());
+    }
+
     public List<Snapshot> withStatus(SnapshotStatus status) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM snapshots WHERE deleted = FALSE AND status = :status")
                 .bind("status", status.wire()).map(SnapshotDao::map).list());

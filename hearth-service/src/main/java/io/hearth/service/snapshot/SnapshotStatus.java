@@ -13,15 +13,19 @@ public enum SnapshotStatus {
     DELETING("deleting"),
     ERROR("error"),
     ERROR_DELETING("error_deleting"),
-    BACKING_UP("backing-up");
+    BACKING_UP("backing-up"),
+    /** The volume is being reverted to this snapshot. */
+    RESTORING("restoring");
 
     private static final Map<SnapshotStatus, Set<SnapshotStatus>> MOVES = Map.of(
             CREATING, EnumSet.of(AVAILABLE, ERROR),
-            AVAILABLE, EnumSet.of(DELETING, BACKING_UP),
+            AVAILABLE, EnumSet.of(DELETING, BACKING_UP, RESTORING),
             DELETING, EnumSet.of(ERROR_DELETING),
             ERROR, EnumSet.of(DELETING),
             ERROR_DELETING, EnumSet.of(DELETING),
-            BACKING_UP, EnumSet.of(AVAILABLE));
+            BACKING_UP, EnumSet.of(AVAILABLE),
+            // A revert ends with the snapshot available whether it worked or not: the snapshot itself is untouched.
+            RESTORING, EnumSet.of(AVAILABLE));
 
     private final String wire;
 

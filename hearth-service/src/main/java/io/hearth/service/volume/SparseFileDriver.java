@@ -54,6 +54,14 @@ public final class SparseFileDriver {
         copy(volumePath(volumeId), snapshotPath(snapshotId));
     }
 
+    /**
+     * Puts the snapshot's data back onto the volume: a sparse copy beside the volume file, renamed over it, so a
+     * failure part-way leaves the volume's data as it was.
+     */
+    public void revertToSnapshot(String snapshotId, String volumeId) throws IOException {
+        copy(snapshotPath(snapshotId), volumePath(volumeId));
+    }
+
     public void extend(String volumeId, int sizeGb) throws IOException {
         try (RandomAccessFile file = new RandomAccessFile(volumePath(volumeId).toFile(), "rw")) {
             if (file.length() < sizeGb * GIB) {

@@ -8,6 +8,7 @@ import io.hearth.service.backup.BackupMessage;
 import io.hearth.service.backup.BackupStatus;
 import io.hearth.service.config.HearthConfig;
 import io.hearth.service.db.Transactions;
+import io.hearth.service.error.ErrorKind;
 import io.hearth.service.error.ServiceException;
 import io.hearth.service.quota.QuotaService;
 import io.hearth.service.quota.Resource;
@@ -205,6 +206,40 @@ public final class VolumeApi {
     public void resetStatus(RequestContext context, String id, String status) {
         get(context, id);
         volumes.resetStatus(id, VolumeStatus.fromWire(status));
+    }
+
+    /**
+     * Cinder's revert-to-snapshot (3.40): only to the volume's latest snapshot, of the volume's size, both available.
+     * The volume is reverting and the snapshot restoring until the volume service has copied the data back.
+     */
+    public void revertToSnapshot(RequestContext context, String volumeId, String snapshotId) {
+        Volume volume = get(context, volumeId);
+        Snapshot snapshot = getSnapshot(context, snapshotId);
+        Snapshot latest = snapshots.latestOfVolume(volumeId).orElseThrow(
+                () -> ServiceException.badRequest("Volume " + volumeId + " doesn't have any snapshots."));
+        if (!latest.id().equals(snapshot.id())) {
+            throw ServiceException.badRequest("Specified snapshot " + snapshotId + " is None or not the latest one of volume "
+                    + volumeId + ": revert to the latest snapshot (" + latest.id() + "), or delete the newer ones first.");
+        }
+        if (volume.size() != snapshot.size()) {
+            throw ServiceException.badRequest("Can't revert volume " + volumeId + " to its latest snapshot " + snapshotId
+                    + ". The volume size must be equal to the snapshot size.");
+        }
+        transactions.run(() -> {
+            if (!volumes.compareAndSetStatus(volumeId, VolumeStatus.AVAILABLE, VolumeStatus.REVERTING)) {
+                throw conflict("Invalid volume: Can't revert volume " + volumeId + " to its latest snapshot " + snapshotId
+                        + ". Volume's status must be 'available'.");
+            }
+            if (!snapshots.compareAndSetStatus(snapshotId, SnapshotStatus.AVAILABLE, SnapshotStatus.RESTORING)) {
+                throw conflict("Invalid snapshot: Can't revert volume " + volumeId + " to its latest snapshot " + snapshotId
+                        + ". Snapshot's status must be 'available'.");
+            }
+        });
+        bus.cast(Topics.VOLUME, new VolumeMessage.RevertToSnapshot(volumeId, snapshotId));
+    }
+
+    private static ServiceException conflict(String message) {
+        return new ServiceException(ErrorKind.CONFLICT, message);
     }
 
     /** Snapshots taken of a volume, in one place with the volume they read. */

@@ -8,6 +8,9 @@ public sealed interface VolumeMessage {
 
     record ExtendVolume(String volumeId, int newSize) implements VolumeMessage {}
 
+    /** Puts the snapshot's data back onto its volume (the volume is reverting, the snapshot restoring). */
+    record RevertToSnapshot(String volumeId, String snapshotId) implements VolumeMessage {}
+
     record CreateSnapshot(String snapshotId) implements VolumeMessage {}
 
     record DeleteSnapshot(String snapshotId) implements VolumeMessage {}

@@ -23,11 +23,12 @@ public enum VolumeStatus {
     ERROR_RESTORING("error_restoring"),
     EXTENDING("extending"),
     ERROR_EXTENDING("error_extending"),
+    REVERTING("reverting"),
     MAINTENANCE("maintenance");
 
     private static final Map<VolumeStatus, Set<VolumeStatus>> MOVES = Map.ofEntries(
             Map.entry(CREATING, EnumSet.of(AVAILABLE, ERROR)),
-            Map.entry(AVAILABLE, EnumSet.of(RESERVED, ATTACHING, DELETING, BACKING_UP, RESTORING_BACKUP, EXTENDING)),
+            Map.entry(AVAILABLE, EnumSet.of(RESERVED, ATTACHING, DELETING, BACKING_UP, RESTORING_BACKUP, EXTENDING, REVERTING)),
             Map.entry(RESERVED, EnumSet.of(ATTACHING, AVAILABLE, IN_USE)),
             Map.entry(ATTACHING, EnumSet.of(IN_USE, AVAILABLE)),
             Map.entry(IN_USE, EnumSet.of(DETACHING, AVAILABLE, BACKING_UP, ATTACHING)),
@@ -41,6 +42,8 @@ public enum VolumeStatus {
             Map.entry(ERROR_RESTORING, EnumSet.of(DELETING, RESTORING_BACKUP)),
             Map.entry(EXTENDING, EnumSet.of(AVAILABLE, ERROR_EXTENDING)),
             Map.entry(ERROR_EXTENDING, EnumSet.of(DELETING)),
+            // A revert that fails leaves the volume in error, as cinder does: its data may be half the snapshot's.
+            Map.entry(REVERTING, EnumSet.of(AVAILABLE, ERROR)),
             Map.entry(MAINTENANCE, EnumSet.noneOf(VolumeStatus.class)));
 
     /** Statuses a volume may be deleted from (cinder's list). */
@@ -48,7 +51,7 @@ public enum VolumeStatus {
 
     /** Statuses a work in progress holds; a restart must not leave a volume in one of them. */
     public static final Set<VolumeStatus> TRANSITIONAL = EnumSet.of(CREATING, ATTACHING, DETACHING, DELETING, BACKING_UP,
-            RESTORING_BACKUP, EXTENDING);
+            RESTORING_BACKUP, EXTENDING, REVERTING);
 
     private final String wire;
 

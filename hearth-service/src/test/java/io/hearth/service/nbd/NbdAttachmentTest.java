@@ -243,13 +243,18 @@ class NbdAttachmentTest {
         return volume;
     }
 
+    /** Writes a few bytes into the volume file directly, as something other than the service would. */
+    private void writeOutside(String volume, long offset) throws IOException {
+        try (RandomAccessFile file = new RandomAccessFile(volumeFile(volume).toFile(), "rw")) {
+            file.seek(offset);
+            file.write(new byte[] {1, 2, 3});
+        }
+    }
+
     @Test
     void aChangeOutsideTheServiceMakesTheNextIncrementalReadEverything() throws IOException {
         String volume = volumeWithBase();
-        try (RandomAccessFile file = new RandomAccessFile(volumeFile(volume).toFile(), "rw")) {
-            file.seek(500 * MIB);
-            file.write(new byte[] {1, 2, 3});
-        }
+        writeOutside(volume, 500 * MIB);
         assertNextIncrementalReadsEverything(volume, 3 * MIB);
     }
 
@@ -281,6 +286,38 @@ class NbdAttachmentTest {
         Http.Response restored = http.post("/v3/demo/backups/" + base + "/restore", "{\"restore\": {\"volume_id\": \"" + volume + "\"}}");
         assertThat(restored.status()).as(restored.body().toString()).isEqualTo(202);
         awaitVolume(volume, "restoring-backup");
+        awaitVolume(volume, "available");
+        assertNextIncrementalReadsEverything(volume, 3 * MIB);
+    }
+
+    @Test
+    void aChangeOutsideTheServiceIsNotForgottenByALaterAttachment() throws IOException {
+        String volume = volumeWithBase();
+        writeOutside(volume, 500 * MIB);
+        // A writer opening and closing saves the map with the file as it is then: the outside change must not vanish.
+        writeRemotely(volume, 600 * MIB);
+        assertNextIncrementalReadsEverything(volume, 3 * MIB);
+    }
+
+    @Test
+    void aSnapshotRevertMakesTheNextIncrementalReadEverything() throws IOException {
+        String volume = volumeWithBase();
+        Http.Response snapshotted = http.post("/v3/demo/snapshots", "{\"snapshot\": {\"volume_id\": \"" + volume + "\"}}");
+        assertThat(snapshotted.status()).as(snapshotted.body().toString()).isEqualTo(202);
+        String snapshot = snapshotted.body().at("/snapshot/id").asText();
+        http.await("/v3/demo/snapshots/" + snapshot, b -> b.at("/snapshot/status").asText().equals("available"), WAIT);
+        // Data the snapshot lacks, backed up: the map's base has it, and the revert takes it away again.
+        writeRemotely(volume, 200 * MIB);
+        String withData = backup(volume, true);
+        assertThat(bytesRead(withData)).as("without an invalidating event only the changed granule is read").isLessThan(MIB);
+
+        Http.Response reverted = http.post("/v3/demo/volumes/" + volume + "/action", "{\"revert\": {\"snapshot_id\": \"" + snapshot + "\"}}");
+        assertThat(reverted.status()).as(reverted.body().toString()).isEqualTo(202);
+        awaitVolume(volume, "available");
+        http.await("/v3/demo/snapshots/" + snapshot, b -> b.at("/snapshot/status").asText().equals("available"), WAIT);
+        assertThat(Files.mismatch(volumeFile(volume), dir.resolve("state/volumes/snapshot-" + snapshot))).isEqualTo(-1);
+        // The instance attaches again; the incremental after that still reads everything (and so has no 200 MiB data).
+        detach(attach(volume, "compute-1", "rw"));
         awaitVolume(volume, "available");
         assertNextIncrementalReadsEverything(volume, 3 * MIB);
     }

@@ -163,6 +163,8 @@ class PolicyApiTest {
                         (h, p, f) -> h.post("/v3/" + p + "/volumes/" + f.volume() + "/action", "{\"os-extend\": {\"new_size\": 2}}")),
                 new Action("volume_extension:volume_admin_actions:reset_status", 202, 403, 403, 403,
                         (h, p, f) -> h.post("/v3/" + p + "/volumes/" + f.volume() + "/action", "{\"os-reset_status\": {\"status\": \"error\"}}")),
+                new Action("volume:revert_to_snapshot", 202, 202, 403, 404, (h, p, f) -> h.post("/v3/" + p + "/volumes/" + f.volume() + "/action",
+                        "{\"revert\": {\"snapshot_id\": \"" + f.snapshot() + "\"}}")),
 
                 new Action("volume:get_all_snapshots", 200, 200, 200, 200, (h, p, f) -> h.get("/v3/" + p + "/snapshots/detail")),
                 new Action("volume:get_snapshot", 200, 200, 200, 404, (h, p, f) -> h.get("/v3/" + p + "/snapshots/" + f.snapshot())),
