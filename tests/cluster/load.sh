@@ -71,35 +71,5 @@ for v in "${volumes[@]}"; do
 done
 
 per_volume=$(( BACKUPS / VOLUMES ))
-started=$(date +%s.%N)
-clients=()
-for v in "${volumes[@]}"; do
-  (
-    for _ in $(seq "$per_volume"); do
-      # The volume is available between backups (its status comes back before the backup's): write to it.
-      dd if=/dev/urandom of="$HEARTH_CLUSTER_DIR/state/volumes/volume-$v" bs=1M count=1 seek=$(( RANDOM % 1023 )) \
-        conv=notrunc status=none
-      id=$(curl -fsS "${auth[@]}" -d "{\"backup\": {\"volume_id\": \"$v\"}}" "$url/v3/load/backups" | field '["backup"]["id"]')
-      while status=$(curl -fsS "${auth[@]}" "$url/v3/load/backups/$id" | field '["backup"]["status"]'); [[ $status == creating ]]; do
-        sleep 0.1
-      done
-      echo "$status"
-    done
-  ) > "$HEARTH_CLUSTER_DIR/load-$v.out" &
-  clients+=($!)
-done
-wait "${clients[@]}"  # not the latency proxy
-elapsed=$(python3 -c "import time; print(f'{time.time() - $started:.1f}')")
-available=$(cat "$HEARTH_CLUSTER_DIR"/load-*.out | grep -c '^available$' || true)
-total=$(cat "$HEARTH_CLUSTER_DIR"/load-*.out | wc -l)
-python3 - "$HEARTH_BACKUP_HOSTS" "$LATENCY_MS" "$total" "$available" "$elapsed" <<'PY'
-import sys
-hosts, latency, total, available, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
-print(f"load: hosts={hosts} latency_ms={latency} backups={total} available={available} seconds={seconds:.1f}"
-      f" backups_per_s={total / seconds:.2f}")
-PY
-if [[ $available != "$((per_volume * VOLUMES))" ]]; then
-  echo "load: not every backup ended available" >&2
-  grep -v '^available$' "$HEARTH_CLUSTER_DIR"/load-*.out | sort | uniq -c >&2 || true
-  exit 1
-fi
+python3 "$ROOT/tests/cluster/load_clients.py" "$url" load admin:load "$HEARTH_CLUSTER_DIR/state/volumes" "$per_volume" \
+  "hosts=$HEARTH_BACKUP_HOSTS latency_ms=$LATENCY_MS" "${volumes[@]}"
