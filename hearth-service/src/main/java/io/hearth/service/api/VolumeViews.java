@@ -100,7 +100,7 @@ final class VolumeViews {
                 volume.availabilityZone(), Bodies.time(volume.createdAt()), Bodies.time(volume.updatedAt()), items,
                 Link.of(scope, "volumes", volume.id()), volume.metadata(), volume.bootable() ? "true" : "false", false, false, null, null,
                 volume.snapshotId(), volume.sourceVolid(), volume.userId(), "__DEFAULT__", null, null,
-                admin ? volume.projectId() : null, admin ? volume.host() + "@sparse#sparse" : null);
+                admin ? volume.projectId() : null, admin && volume.host() != null ? volume.host() + "@sparse#sparse" : null);
     }
 
     static SnapshotDetail snapshot(RequestScope scope, Snapshot snapshot) {

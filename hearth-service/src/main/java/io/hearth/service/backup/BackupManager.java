@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,8 +52,16 @@ public final class BackupManager {
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private final Set<String> restoringVolumes = ConcurrentHashMap.newKeySet();
 
+    /**
+     * The volume service queue of the host a volume is on (the scheduler's volumeTopic): that host alone has the
+     * volume's changed-block map and takes its snapshots.
+     */
+    private final UnaryOperator<String> volumeTopicOfHost;
+
     public BackupManager(BackupDao backups, VolumeDao volumes, SnapshotDao snapshots, QuotaService quotas, BackupEngine engine,
-            Bus bus, HearthConfig config, BackupProgress progress, Transactions transactions, BackupEvents events) {
+            Bus bus, HearthConfig config, BackupProgress progress, Transactions transactions, BackupEvents events,
+            UnaryOperator<String> volumeTopicOfHost) {
+        this.volumeTopicOfHost = volumeTopicOfHost;
         this.transactions = transactions;
         this.events = events;
         this.backups = backups;
@@ -102,7 +111,7 @@ public final class BackupManager {
             throw e;
         }
         try {
-            VolumeMessage.BackupDevice device = bus.call(Topics.VOLUME, new VolumeMessage.GetBackupDevice(backupId),
+            VolumeMessage.BackupDevice device = bus.call(volumeTopic(backup.volumeId()), new VolumeMessage.GetBackupDevice(backupId),
                     VolumeMessage.BackupDevice.class, VOLUME_CALL_TIMEOUT);
             temporarySnapshot = device.temporarySnapshotId();
             result = engine.backup(new BackupEngine.Job(backupId, Path.of(device.path()), backup.parentId(),
@@ -161,10 +170,15 @@ public final class BackupManager {
         }
     }
 
+    private String volumeTopic(String volumeId) {
+        return volumeTopicOfHost.apply(volumeId == null ? null : volumes.find(volumeId).map(Volume::host).orElse(null));
+    }
+
     /** The volume's changed-block map starts from this backup, or keeps the changes it captured for the next one. */
     private void finishChanges(String backupId, boolean committed) {
         try {
-            bus.call(Topics.VOLUME, new VolumeMessage.FinishBackup(backupId, committed), Boolean.class, VOLUME_CALL_TIMEOUT);
+            String volumeId = backups.findIncludingDeleted(backupId).map(Backup::volumeId).orElse(null);
+            bus.call(volumeTopic(volumeId), new VolumeMessage.FinishBackup(backupId, committed), Boolean.class, VOLUME_CALL_TIMEOUT);
         } catch (RuntimeException e) {
             LOG.error("updating the changed-block map after backup {} failed", backupId, e);
         }
@@ -182,7 +196,7 @@ public final class BackupManager {
                 : backups.findIncludingDeleted(backup.id()).map(Backup::tempSnapshotId).orElse(null);
         if (snapshot != null) {
             try {
-                bus.call(Topics.VOLUME, new VolumeMessage.RemoveTemporarySnapshot(snapshot), Boolean.class, VOLUME_CALL_TIMEOUT);
+                bus.call(volumeTopic(backup.volumeId()), new VolumeMessage.RemoveTemporarySnapshot(snapshot), Boolean.class, VOLUME_CALL_TIMEOUT);
             } catch (RuntimeException e) {
                 LOG.error("removing temporary snapshot {} of backup {} failed", snapshot, backup.id(), e);
             }
@@ -209,7 +223,7 @@ public final class BackupManager {
             throw e;
         }
         try {
-            bus.call(Topics.VOLUME, new VolumeMessage.InvalidateChanges(volumeId, "restored from backup " + backupId), Boolean.class,
+            bus.call(volumeTopic(volumeId), new VolumeMessage.InvalidateChanges(volumeId, "restored from backup " + backupId), Boolean.class,
                     VOLUME_CALL_TIMEOUT);
             Path target = config.volumesPath().resolve("volume-" + volumeId);
             try (RandomAccessFile file = new RandomAccessFile(target.toFile(), "rw")) {

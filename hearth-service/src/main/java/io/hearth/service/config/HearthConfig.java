@@ -19,6 +19,7 @@ import java.util.Optional;
  * all in {@code [DEFAULT]} as in cinder.
  *
  * @param host this process's host name in the services table (cinder's {@code host})
+ * @param reservedPercentage the share of the volumes filesystem new volumes must leave free (cinder's {@code reserved_percentage})
  * @param backupMaxOperations concurrent backup and restore data operations; 0 means unlimited
  * @param backupTarget where backups go: cinder's {@code backup_driver} and the options of that driver
  * @param database {@code [database]}: {@code connection} (H2 under the state path unless set) and the pool's size
@@ -41,6 +42,7 @@ public record HearthConfig(
         int backupMaxOperations,
         String host,
         String storageAvailabilityZone,
+        int reservedPercentage,
         int quotaVolumes,
         int quotaSnapshots,
         int quotaGigabytes,
@@ -96,6 +98,7 @@ public record HearthConfig(
                 integer(ini, "backup_max_operations", 15, 0, 10_000),
                 ini.get("DEFAULT", "host").orElseGet(HearthConfig::hostName),
                 ini.get("DEFAULT", "storage_availability_zone").orElse("nova"),
+                integer(ini, "reserved_percentage", 0, 0, 100),
                 integer(ini, "quota_volumes", 10, -1, Integer.MAX_VALUE),
                 integer(ini, "quota_snapshots", 10, -1, Integer.MAX_VALUE),
                 integer(ini, "quota_gigabytes", 1000, -1, Integer.MAX_VALUE),
@@ -156,7 +159,7 @@ public record HearthConfig(
 
     public HearthConfig withListenPort(int port) {
         return new HearthConfig(statePath, listenHost, port, auth, backupTarget, backupCompressionAlgorithm,
-                backupMaxOperations, host, storageAvailabilityZone, quotaVolumes, quotaSnapshots, quotaGigabytes, quotaBackups,
+                backupMaxOperations, host, storageAvailabilityZone, reservedPercentage, quotaVolumes, quotaSnapshots, quotaGigabytes, quotaBackups,
                 quotaBackupGigabytes, maxLimit, serviceDownTime, reportInterval, database, transportUrl, controlExchange,
                 rabbitQosPrefetchCount, nbd, ops, ssl, maxRequestBodySize);
     }

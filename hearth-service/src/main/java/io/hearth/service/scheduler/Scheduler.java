@@ -12,11 +12,17 @@ import io.hearth.service.snapshot.SnapshotStatus;
 import io.hearth.service.volume.VolumeDao;
 import io.hearth.service.volume.VolumeStatus;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** The scheduler: picks an up backup host in the backup's availability zone, or fails the backup with a reason. */
+/**
+ * The scheduler: picks an up backup host in the backup's availability zone, or fails the backup with a reason; and
+ * picks the volume host of a new volume as cinder's filter scheduler does in its simplest form.
+ */
 public final class Scheduler {
     public static final String BACKUP_BINARY = "cinder-backup";
+    public static final String VOLUME_BINARY = "cinder-volume";
     static final String NO_SERVICE = "Service not found for creating backup.";
 
     private final ServiceRegistry services;
@@ -86,6 +92,52 @@ public final class Scheduler {
                     + ": start one or enable it (os-services), then try again.");
         }
         return hosts.stream().anyMatch(s -> s.host().equals(backup.host())) ? backup.host() : pick(hosts).host();
+    }
+
+    /**
+     * The volume host for a new volume of {@code sizeGb} GiB in {@code availabilityZone}, as cinder's filter scheduler:
+     * up and enabled volume services of that zone (AvailabilityZoneFilter) whose reported free bytes less their
+     * reserve hold the volume (CapacityFilter); the most such bytes wins (CapacityWeigher), ties at random. A volume
+     * made from a snapshot or another volume must stay on that volume's host (the driver copies the file there), so
+     * {@code requiredHost} (or null) limits the choice to it, as cinder's backend_passes_filters.
+     *
+     * @throws NoValidBackend with cinder's reason when no host fits
+     */
+    public String volumeHost(String availabilityZone, int sizeGb, String requiredHost) {
+        long size = sizeGb * (1L << 30);
+        // A source recorded before volume hosts were chosen names an api host, not a volume service: it pins nothing.
+        boolean pinned = requiredHost != null
+                && services.list().stream().anyMatch(s -> s.binary().equals(VOLUME_BINARY) && s.host().equals(requiredHost));
+        List<ServiceRecord> fitting = services.upServices(VOLUME_BINARY).stream()
+                .filter(s -> s.availabilityZone().equals(availabilityZone))
+                .filter(s -> !pinned || s.host().equals(requiredHost))
+                .filter(s -> s.reportedCapacity().map(c -> c.usableFreeBytes() >= size).orElse(false))
+                .toList();
+        if (fitting.isEmpty()) {
+            throw new NoValidBackend(!pinned ? "No weighed backends available"
+                    : "Cannot place volume on " + requiredHost + ": it is down, disabled, in another availability zone or has not "
+                            + sizeGb + " GiB free");
+        }
+        long most = fitting.stream().mapToLong(s -> s.capacity().usableFreeBytes()).max().orElseThrow();
+        return pick(fitting.stream().filter(s -> s.capacity().usableFreeBytes() == most).toList()).host();
+    }
+
+    /** The availability zones a volume can be asked in: those of the volume services, and this deployment's default. */
+    public Set<String> volumeZones(String defaultZone) {
+        Set<String> zones = new TreeSet<>();
+        zones.add(defaultZone);
+        services.list().stream().filter(s -> s.binary().equals(VOLUME_BINARY)).forEach(s -> zones.add(s.availabilityZone()));
+        return zones;
+    }
+
+    /**
+     * Where work on a volume placed on {@code host} goes: that volume service's own queue. A volume without a host
+     * (its scheduling failed) or recorded before volume hosts were chosen (its host names the api that took it) has
+     * no volume service of that name, so its work goes to any volume service, as before.
+     */
+    public String volumeTopic(String host) {
+        boolean known = host != null && services.list().stream().anyMatch(s -> s.binary().equals(VOLUME_BINARY) && s.host().equals(host));
+        return known ? Topics.onHost(Topics.VOLUME, host) : Topics.VOLUME;
     }
 
     public ServiceRecord pick(List<ServiceRecord> candidates) {

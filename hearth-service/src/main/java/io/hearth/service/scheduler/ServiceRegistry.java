@@ -60,14 +60,32 @@ public final class ServiceRegistry {
                 .bind("host", host).bind("binary", binary).bind("now", Database.toSql(clock.instant())).execute());
     }
 
+    /** A volume service's heartbeat: it is alive and has this capacity (cinder's volume stats report). */
+    public void heartbeat(String host, String binary, VolumeCapacity capacity) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                UPDATE services SET updated_at = :now, total_capacity_bytes = :total, free_capacity_bytes = :free,
+                  reserved_percentage = :reserved WHERE host = :host AND binary_name = :binary""")
+                .bind("host", host).bind("binary", binary).bind("now", Database.toSql(clock.instant()))
+                .bind("total", capacity.totalBytes()).bind("free", capacity.freeBytes()).bind("reserved", capacity.reservedPercentage())
+                .execute());
+    }
+
     public List<ServiceRecord> list() {
         Instant threshold = clock.instant().minus(downTime);
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM services ORDER BY id").map((rs, ctx) -> {
             Instant updated = Database.instant(rs, "updated_at");
             return new ServiceRecord(rs.getInt("id"), rs.getString("host"), rs.getString("binary_name"), rs.getString("topic"),
                     rs.getString("availability_zone"), rs.getBoolean("disabled"), rs.getString("disabled_reason"), updated,
-                    updated.isAfter(threshold));
+                    updated.isAfter(threshold), capacity(rs));
         }).list());
+    }
+
+    private static VolumeCapacity capacity(java.sql.ResultSet rs) throws java.sql.SQLException {
+        long total = rs.getLong("total_capacity_bytes");
+        if (rs.wasNull()) {
+            return null;
+        }
+        return new VolumeCapacity(total, rs.getLong("free_capacity_bytes"), rs.getInt("reserved_percentage"));
     }
 
     /** Hosts running {@code binary} that are up and enabled. */

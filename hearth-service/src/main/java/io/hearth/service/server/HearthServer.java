@@ -33,6 +33,7 @@ import io.hearth.service.rpc.MessageCodec;
 import io.hearth.service.rpc.TransportUrl;
 import io.hearth.service.rpc.Topics;
 import io.hearth.service.scheduler.Scheduler;
+import io.hearth.service.scheduler.VolumeCapacity;
 import io.hearth.service.scheduler.ServiceRegistry;
 import io.hearth.service.snapshot.SnapshotDao;
 import io.hearth.service.tls.HttpsConnector;
@@ -202,7 +203,9 @@ public final class HearthServer implements AutoCloseable {
 
         if (roles.contains(Role.VOLUME)) {
             VolumeManager volumeManager = new VolumeManager(workVolumes, workSnapshots, workBackups, new AttachmentDao(patient), driver,
-                    workQuotas, workTransactions, tracker, exports);
+                    workQuotas, workTransactions, tracker, exports,
+                    // Volumes without a volume host of their own (from before hosts were chosen) are any volume service's.
+                    volumeHost -> scheduler.volumeTopic(volumeHost).equals(Topics.VOLUME) || volumeHost.equals(host));
             volumeManager.cleanupAfterRestart();
             bus.subscribe(Topics.VOLUME, volumeManager::handle);
             bus.subscribe(Topics.onHost(Topics.VOLUME, host), volumeManager::handle);
@@ -218,7 +221,7 @@ public final class HearthServer implements AutoCloseable {
                     // The metrics last: once an operation is counted, its notifications are out.
                     workTransactions, BackupEvents.all(List.of(
                             new BackupNotifier(workBackups, bus, config.ops(), host, BackupNotifier.toLogger(), Clock.systemUTC()),
-                            metrics)));
+                            metrics)), scheduler::volumeTopic);
             BackupManager counted = backupManager;
             metrics.gauge("hearth.backup.operations.waiting", "Backups and restores waiting for a turn (backup_max_operations)",
                     counted::waitingOperations);
@@ -237,13 +240,23 @@ public final class HearthServer implements AutoCloseable {
         for (Role role : beating) {
             services.register(host, role.topic(), role.topic(), zone);
         }
+        // A volume service beats with its capacity (cinder's volume stats), from its first beat on: the scheduler can
+        // place volumes on it as soon as it is registered.
+        Runnable beat = () -> {
+            for (Role role : beating) {
+                if (role == Role.VOLUME) {
+                    services.heartbeat(host, role.topic(), VolumeCapacity.of(config.volumesPath(), config.reservedPercentage()));
+                } else {
+                    services.heartbeat(host, role.topic());
+                }
+            }
+        };
+        beat.run();
         ScheduledExecutorService heartbeat = Executors.newScheduledThreadPool(2, Thread.ofVirtual().factory());
         long interval = config.reportInterval().toMillis();
         heartbeat.scheduleAtFixedRate(() -> {
             try {
-                for (Role role : beating) {
-                    services.heartbeat(host, role.topic());
-                }
+                beat.run();
             } catch (RuntimeException e) {
                 LOG.warn("heartbeat failed", e);
             }

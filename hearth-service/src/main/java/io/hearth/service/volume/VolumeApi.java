@@ -13,6 +13,7 @@ import io.hearth.service.error.ServiceException;
 import io.hearth.service.quota.QuotaService;
 import io.hearth.service.quota.Resource;
 import io.hearth.service.rpc.Bus;
+import io.hearth.service.scheduler.NoValidBackend;
 import io.hearth.service.scheduler.Scheduler;
 import io.hearth.service.rpc.Topics;
 import io.hearth.service.snapshot.Snapshot;
@@ -25,9 +26,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The API side of volumes: checks a request against the records, writes them, and hands the work to the volume service. */
 public final class VolumeApi {
+    private static final Logger LOG = LoggerFactory.getLogger(VolumeApi.class);
     private static final Duration CREATE_TIMEOUT = Duration.ofMinutes(10);
 
     /** What a create request asks for; sources are mutually exclusive. */
@@ -78,7 +82,7 @@ public final class VolumeApi {
             throw ServiceException.badRequest("Invalid input received: only one of snapshot_id, source_volid and backup_id may be given.");
         }
         String zone = request.availabilityZone() == null ? config.storageAvailabilityZone() : request.availabilityZone();
-        if (!zone.equals(config.storageAvailabilityZone())) {
+        if (!scheduler.volumeZones(config.storageAvailabilityZone()).contains(zone)) {
             throw ServiceException.badRequest("Invalid input received: Availability zone '" + zone + "' is invalid.");
         }
         Integer size = request.size();
@@ -110,13 +114,18 @@ public final class VolumeApi {
         if (size == null || size < 1) {
             throw ServiceException.badRequest("Invalid input received: volume size must be an integer and greater than 0, not " + size + ".");
         }
+        // A copy stays on its source's host (the driver copies the file there), as cinder's scheduler places it.
+        String sourceHost = snapshot != null ? volumes.find(snapshot.volumeId()).map(Volume::host).orElse(null)
+                : source != null ? source.host() : null;
+        String volumeHost = placeVolume(zone, size, sourceHost);
         Volume volume = new Volume(UUID.randomUUID().toString(), context.projectId(), context.userId(), request.name(),
-                request.description(), size, VolumeStatus.CREATING, null, zone, config.host(), request.snapshotId(),
+                request.description(), size, volumeHost == null ? VolumeStatus.ERROR : VolumeStatus.CREATING, null, zone, volumeHost,
+                request.snapshotId(),
                 request.sourceVolid(), request.backupId(), request.metadata() == null ? Map.of() : request.metadata(), false,
                 Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS), null, null);
-        Backup restored = backup;
+        Backup restored = volumeHost == null ? null : backup;
         // The backup service that fills the volume: the backup's host if it is up, else another live one.
-        String host = backup == null ? null : scheduler.restoreHost(backup);
+        String host = restored == null ? null : scheduler.restoreHost(backup);
         transactions.run(() -> {
             quotas.reserve(context.projectId(), Map.of(Resource.VOLUMES, 1L, Resource.GIGABYTES, (long) volume.size()));
             volumes.insert(volume);
@@ -124,26 +133,50 @@ public final class VolumeApi {
                 throw ServiceException.invalidBackup("Backup status must be available");
             }
         });
-        if (backup != null) {
+        if (volumeHost == null) {
+            return volume;
+        }
+        String volumeTopic = scheduler.volumeTopic(volumeHost);
+        if (restored != null) {
             // Create the empty volume first, then let the backup service fill it (the volume stays creating until then).
-            bus.call(Topics.VOLUME, new VolumeMessage.CreateVolume(volume.id()), Object.class, CREATE_TIMEOUT);
-            bus.cast(Topics.onHost(Topics.BACKUP, host), new BackupMessage.RestoreBackup(backup.id(), volume.id(), true));
+            bus.call(volumeTopic, new VolumeMessage.CreateVolume(volume.id()), Object.class, CREATE_TIMEOUT);
+            bus.cast(Topics.onHost(Topics.BACKUP, host), new BackupMessage.RestoreBackup(restored.id(), volume.id(), true));
         } else {
-            bus.cast(Topics.VOLUME, new VolumeMessage.CreateVolume(volume.id()));
+            bus.cast(volumeTopic, new VolumeMessage.CreateVolume(volume.id()));
         }
         return volume;
     }
 
+    /**
+     * The volume host the scheduler picks, or null when none fits: the volume is then recorded in {@code error}, as
+     * cinder's scheduler leaves it, with the reason in the log.
+     */
+    private String placeVolume(String zone, int size, String sourceHost) {
+        try {
+            return scheduler.volumeHost(zone, size, sourceHost);
+        } catch (NoValidBackend e) {
+            LOG.warn("a new volume of {} GiB in availability zone {} goes to error: {}", size, zone, e.getMessage());
+            return null;
+        }
+    }
+
     /** Creates a volume and waits until the volume service made it (restore to a new volume). */
     public Volume createAndWait(RequestContext context, int size, String name, String description) {
+        String volumeHost;
+        try {
+            volumeHost = scheduler.volumeHost(config.storageAvailabilityZone(), size, null);
+        } catch (NoValidBackend e) {
+            throw ServiceException.invalidVolume(e.getMessage() + ": no volume service of availability zone "
+                    + config.storageAvailabilityZone() + " is up with " + size + " GiB free; free space or start one, then try again.");
+        }
         Volume volume = new Volume(UUID.randomUUID().toString(), context.projectId(), context.userId(), name, description, size,
-                VolumeStatus.CREATING, null, config.storageAvailabilityZone(), config.host(), null, null, null, Map.of(), false,
+                VolumeStatus.CREATING, null, config.storageAvailabilityZone(), volumeHost, null, null, null, Map.of(), false,
                 Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS), null, null);
         transactions.run(() -> {
             quotas.reserve(context.projectId(), Map.of(Resource.VOLUMES, 1L, Resource.GIGABYTES, (long) size));
             volumes.insert(volume);
         });
-        bus.call(Topics.VOLUME, new VolumeMessage.CreateVolume(volume.id()), Object.class, CREATE_TIMEOUT);
+        bus.call(scheduler.volumeTopic(volumeHost), new VolumeMessage.CreateVolume(volume.id()), Object.class, CREATE_TIMEOUT);
         Volume created = volumes.find(volume.id()).orElseThrow();
         if (created.status() != VolumeStatus.AVAILABLE) {
             throw ServiceException.invalidVolume("Volume " + volume.id() + " could not be created: its status is " + created.status().wire() + ".");
@@ -181,7 +214,7 @@ public final class VolumeApi {
         if (!volumes.compareAndSetStatus(id, volume.status(), VolumeStatus.DELETING)) {
             throw ServiceException.invalidVolume("Volume " + id + " changed status while being deleted; try again.");
         }
-        bus.cast(Topics.VOLUME, new VolumeMessage.DeleteVolume(id));
+        bus.cast(scheduler.volumeTopic(volume.host()), new VolumeMessage.DeleteVolume(id));
     }
 
     public void extend(RequestContext context, String id, int newSize) {
@@ -200,7 +233,7 @@ public final class VolumeApi {
                 throw ServiceException.invalidVolume("Volume " + id + " changed status; try again.");
             }
         });
-        bus.cast(Topics.VOLUME, new VolumeMessage.ExtendVolume(id, newSize));
+        bus.cast(scheduler.volumeTopic(volume.host()), new VolumeMessage.ExtendVolume(id, newSize));
     }
 
     public void resetStatus(RequestContext context, String id, String status) {
@@ -235,7 +268,7 @@ public final class VolumeApi {
                         + ". Snapshot's status must be 'available'.");
             }
         });
-        bus.cast(Topics.VOLUME, new VolumeMessage.RevertToSnapshot(volumeId, snapshotId));
+        bus.cast(scheduler.volumeTopic(volume.host()), new VolumeMessage.RevertToSnapshot(volumeId, snapshotId));
     }
 
     private static ServiceException conflict(String message) {
@@ -258,7 +291,7 @@ public final class VolumeApi {
             quotas.reserve(context.projectId(), Map.of(Resource.SNAPSHOTS, 1L, Resource.GIGABYTES, (long) volume.size()));
             snapshots.insert(snapshot);
         });
-        bus.cast(Topics.VOLUME, new VolumeMessage.CreateSnapshot(snapshot.id()));
+        bus.cast(scheduler.volumeTopic(volume.host()), new VolumeMessage.CreateSnapshot(snapshot.id()));
         return snapshot;
     }
 
@@ -280,6 +313,7 @@ public final class VolumeApi {
         if (!snapshots.compareAndSetStatus(id, snapshot.status(), SnapshotStatus.DELETING)) {
             throw ServiceException.invalidSnapshot("Snapshot " + id + " changed status; try again.");
         }
-        bus.cast(Topics.VOLUME, new VolumeMessage.DeleteSnapshot(id));
+        bus.cast(scheduler.volumeTopic(volumes.find(snapshot.volumeId()).map(Volume::host).orElse(null)),
+                new VolumeMessage.DeleteSnapshot(id));
     }
 }

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,9 +34,13 @@ public final class VolumeManager {
     private final Transactions transactions;
     private final ChangeTracker tracker;
     private final VolumeExports exports;
+    /** Whether a volume's host is this service's; start-up clean-up touches only those volumes, as cinder's init_host. */
+    private final Predicate<String> isMyHost;
 
     public VolumeManager(VolumeDao volumes, SnapshotDao snapshots, BackupDao backups, AttachmentDao attachments,
-            SparseFileDriver driver, QuotaService quotas, Transactions transactions, ChangeTracker tracker, VolumeExports exports) {
+            SparseFileDriver driver, QuotaService quotas, Transactions transactions, ChangeTracker tracker, VolumeExports exports,
+            Predicate<String> isMyHost) {
+        this.isMyHost = isMyHost;
         this.transactions = transactions;
         this.volumes = volumes;
         this.snapshots = snapshots;
@@ -227,37 +232,46 @@ public final class VolumeManager {
 
     /** Start-up: nothing this service owns is left in a transitional status (DESIGN §6). */
     public void cleanupAfterRestart() {
-        for (Volume volume : volumes.withStatus(VolumeStatus.CREATING)) {
+        for (Volume volume : mine(VolumeStatus.CREATING)) {
             if (volume.backupId() == null) {
                 createVolume(volume.id());
             }
         }
-        for (Volume volume : volumes.withStatus(VolumeStatus.DELETING)) {
+        for (Volume volume : mine(VolumeStatus.DELETING)) {
             deleteVolume(volume.id());
         }
-        for (Volume volume : volumes.withStatus(VolumeStatus.EXTENDING)) {
+        for (Volume volume : mine(VolumeStatus.EXTENDING)) {
             volumes.finishExtend(volume.id(), volume.size(), false);
         }
-        for (Volume volume : volumes.withStatus(VolumeStatus.ATTACHING)) {
+        for (Volume volume : mine(VolumeStatus.ATTACHING)) {
             volumes.compareAndSetStatus(volume.id(), VolumeStatus.ATTACHING,
                     attachments.ofVolume(volume.id()).stream().anyMatch(a -> a.attachStatus().equals("attached"))
                             ? VolumeStatus.IN_USE : VolumeStatus.AVAILABLE);
         }
-        for (Volume volume : volumes.withStatus(VolumeStatus.DETACHING)) {
+        for (Volume volume : mine(VolumeStatus.DETACHING)) {
             volumes.compareAndSetStatus(volume.id(), VolumeStatus.DETACHING, VolumeStatus.IN_USE);
         }
         // A revert cut short is done again from the start: the copy replaces the whole volume file.
-        for (Snapshot snapshot : snapshots.withStatus(SnapshotStatus.RESTORING)) {
+        for (Snapshot snapshot : mine(SnapshotStatus.RESTORING)) {
             revertToSnapshot(snapshot.volumeId(), snapshot.id());
         }
-        for (Volume volume : volumes.withStatus(VolumeStatus.REVERTING)) {
+        for (Volume volume : mine(VolumeStatus.REVERTING)) {
             volumes.compareAndSetStatus(volume.id(), VolumeStatus.REVERTING, VolumeStatus.ERROR);
         }
-        for (Snapshot snapshot : snapshots.withStatus(SnapshotStatus.CREATING)) {
+        for (Snapshot snapshot : mine(SnapshotStatus.CREATING)) {
             createSnapshot(snapshot.id());
         }
-        for (Snapshot snapshot : snapshots.withStatus(SnapshotStatus.DELETING)) {
+        for (Snapshot snapshot : mine(SnapshotStatus.DELETING)) {
             deleteSnapshot(snapshot.id());
         }
+    }
+
+    private List<Snapshot> mine(SnapshotStatus status) {
+        return snapshots.withStatus(status).stream()
+                .filter(s -> isMyHost.test(volumes.find(s.volumeId()).map(Volume::host).orElse(null))).toList();
+    }
+
+    private List<Volume> mine(VolumeStatus status) {
+        return volumes.withStatus(status).stream().filter(v -> isMyHost.test(v.host())).toList();
     }
 }

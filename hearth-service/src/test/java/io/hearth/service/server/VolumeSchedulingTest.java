@@ -1,0 +1,153 @@
+package io.hearth.service.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hearth.service.Http;
+import io.hearth.service.config.HearthConfig;
+import io.hearth.service.config.IniFile;
+import io.hearth.service.rpc.RabbitBroker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Volume host selection over the real RabbitMQ: an api and three volume services sharing a database, each volume
+ * service with its own volumes directory, so a volume's file shows which host did its work. "roomy" and "reserved"
+ * are in zone nova on the same filesystem, but "reserved" keeps back half of it (reserved_percentage = 50), so
+ * "roomy" always has the most free capacity; "east" is alone in zone east.
+ */
+class VolumeSchedulingTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    private RabbitBroker broker;
+    private final List<HearthServer> servers = new ArrayList<>();
+    private Http http;
+
+    @BeforeEach
+    void start() throws Exception {
+        broker = new RabbitBroker();
+        start("roomy", "nova", 0, EnumSet.of(Role.VOLUME));
+        start("reserved", "nova", 50, EnumSet.of(Role.VOLUME));
+        start("east", "east", 0, EnumSet.of(Role.VOLUME));
+        HearthServer api = start("api-1", "nova", 0, EnumSet.of(Role.API));
+        http = new Http("http://127.0.0.1:" + api.port(), "admin:demo", "3.71");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (HearthServer server : servers.reversed()) {
+            server.close();
+        }
+        broker.close();
+    }
+
+    private HearthServer start(String host, String zone, int reservedPercentage, EnumSet<Role> roles) throws Exception {
+        HearthConfig config = HearthConfig.from(IniFile.parse(List.of("[DEFAULT]", "state_path = " + dir.resolve(host),
+                "osapi_volume_listen_port = 0", "host = " + host, "transport_url = " + RabbitBroker.TRANSPORT_URL,
+                "control_exchange = " + broker.exchange(), "report_interval = 1", "service_down_time = 10",
+                "storage_availability_zone = " + zone, "reserved_percentage = " + reservedPercentage, "quota_volumes = 100",
+                "quota_gigabytes = -1", "quota_snapshots = 100",
+                "[database]", "connection = jdbc:h2:file:" + dir.resolve("shared/hearth") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0"),
+                "test"));
+        HearthServer server = HearthServer.start(config, roles, c -> {
+            throw new AssertionError("no backup service here");
+        });
+        servers.add(server);
+        return server;
+    }
+
+    private Path file(String host, String kind, String id) {
+        return dir.resolve(host).resolve("volumes").resolve(kind + "-" + id);
+    }
+
+    private String create(String body) {
+        Http.Response created = http.post("/v3/demo/volumes", body);
+        assertThat(created.status()).as(created.body().toString()).isEqualTo(202);
+        return created.body().at("/volume/id").asText();
+    }
+
+    private JsonNode awaitVolume(String id, String status) {
+        return http.await("/v3/demo/volumes/" + id, b -> b.at("/volume/status").asText().equals(status), WAIT).get("volume");
+    }
+
+    @Test
+    void theHostWithTheMostFreeCapacityGetsTheVolumeAndAllItsWork() {
+        List<String> ids = List.of(create("{\"volume\": {\"size\": 1}}"), create("{\"volume\": {\"size\": 1}}"),
+                create("{\"volume\": {\"size\": 1}}"));
+        for (String id : ids) {
+            assertThat(awaitVolume(id, "available").get("os-vol-host-attr:host").asText()).isEqualTo("roomy@sparse#sparse");
+            assertThat(file("roomy", "volume", id)).exists();
+            assertThat(file("reserved", "volume", id)).doesNotExist();
+        }
+        String id = ids.getFirst();
+
+        Http.Response extend = http.post("/v3/demo/volumes/" + id + "/action", "{\"os-extend\": {\"new_size\": 2}}");
+        assertThat(extend.status()).as(extend.body().toString()).isEqualTo(202);
+        http.await("/v3/demo/volumes/" + id, b -> b.at("/volume/size").asInt() == 2 && b.at("/volume/status").asText().equals("available"),
+                WAIT);
+        assertThat(file("roomy", "volume", id)).hasSize(2L << 30);
+
+        Http.Response snapshot = http.post("/v3/demo/snapshots", "{\"snapshot\": {\"volume_id\": \"" + id + "\"}}");
+        assertThat(snapshot.status()).as(snapshot.body().toString()).isEqualTo(202);
+        String snapshotId = snapshot.body().at("/snapshot/id").asText();
+        http.await("/v3/demo/snapshots/" + snapshotId, b -> b.at("/snapshot/status").asText().equals("available"), WAIT);
+        assertThat(file("roomy", "snapshot", snapshotId)).exists();
+
+        // A volume from the snapshot stays on the snapshot's host.
+        String copy = create("{\"volume\": {\"snapshot_id\": \"" + snapshotId + "\"}}");
+        assertThat(awaitVolume(copy, "available").get("os-vol-host-attr:host").asText()).isEqualTo("roomy@sparse#sparse");
+        assertThat(file("roomy", "volume", copy)).exists();
+
+        assertThat(http.delete("/v3/demo/volumes/" + copy).status()).isEqualTo(202);
+        assertThat(http.delete("/v3/demo/snapshots/" + snapshotId).status()).isEqualTo(202);
+        http.await("/v3/demo/snapshots/" + snapshotId, b -> b.has("itemNotFound"), WAIT);
+        assertThat(file("roomy", "snapshot", snapshotId)).doesNotExist();
+        assertThat(http.delete("/v3/demo/volumes/" + id).status()).isEqualTo(202);
+        http.await("/v3/demo/volumes/" + id, b -> b.has("itemNotFound"), WAIT);
+        http.await("/v3/demo/volumes/" + copy, b -> b.has("itemNotFound"), WAIT);
+        assertThat(file("roomy", "volume", id)).doesNotExist();
+        assertThat(file("roomy", "volume", copy)).doesNotExist();
+    }
+
+    @Test
+    void theRequestedAvailabilityZoneIsHonouredAndAnUnknownOneRefused() throws Exception {
+        String id = create("{\"volume\": {\"size\": 1, \"availability_zone\": \"east\"}}");
+        JsonNode volume = awaitVolume(id, "available");
+        assertThat(volume.get("availability_zone").asText()).isEqualTo("east");
+        assertThat(volume.get("os-vol-host-attr:host").asText()).isEqualTo("east@sparse#sparse");
+        assertThat(file("east", "volume", id)).exists();
+
+        Http.Response refused = http.post("/v3/demo/volumes", "{\"volume\": {\"size\": 1, \"availability_zone\": \"mars\"}}");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body().at("/badRequest/message").asText())
+                .isEqualTo("Invalid input received: Availability zone 'mars' is invalid.");
+        assertThat(http.get("/v3/demo/volumes").body().get("volumes")).hasSize(1);
+    }
+
+    @Test
+    void aVolumeNoHostHasRoomForGoesToErrorAndCanBeDeleted() throws Exception {
+        // A million GiB: more than any test machine's disk.
+        String id = create("{\"volume\": {\"size\": 1000000}}");
+        JsonNode volume = awaitVolume(id, "error");
+        assertThat(volume.has("os-vol-host-attr:host")).isFalse();
+        try (var files = Files.list(dir.resolve("roomy").resolve("volumes"))) {
+            assertThat(files).isEmpty();
+        }
+        assertThat(http.delete("/v3/demo/volumes/" + id).status()).isEqualTo(202);
+        http.await("/v3/demo/volumes/" + id, b -> b.has("itemNotFound"), WAIT);
+        // The next volume that fits is placed as usual.
+        assertThat(awaitVolume(create("{\"volume\": {\"size\": 1}}"), "available").get("os-vol-host-attr:host").asText())
+                .isEqualTo("roomy@sparse#sparse");
+    }
+}
