@@ -10,7 +10,7 @@ export LATENCY_MS=${LATENCY_MS:-20} OPERATIONS=${OPERATIONS:-2} BACKUPS=${BACKUP
 echo "== cluster scaling: $BACKUPS backups over $VOLUMES volumes, ${LATENCY_MS} ms per target request, $(nproc) cores, $(date -u +%FT%TZ)"
 declare -A rate
 for hosts in 1 3; do
-  line=$(BACKUP_HOSTS=$hosts "$ROOT/tests/cluster/load.sh" | grep '^load: ')
+  line=$(BACKUP_HOSTS=$hosts "$ROOT/tests/cluster/load.sh" | grep -o 'load: .*')
   echo "$line"
   rate[$hosts]=$(sed -n 's/.*backups_per_s=\([0-9.]*\).*/\1/p' <<< "$line")
 done
