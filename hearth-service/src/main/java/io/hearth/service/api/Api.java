@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -39,7 +38,6 @@ import java.util.stream.Stream;
  */
 public final class Api implements AutoCloseable {
     private static final String VERSION_HEADER = "OpenStack-API-Version";
-    private static final Pattern FORWARDED_HOST = Pattern.compile("^([A-Za-z0-9.-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}\\])(:\\d{1,5})?$");
 
     /** A handler that receives the authenticated request scope. */
     @FunctionalInterface
@@ -62,6 +60,7 @@ public final class Api implements AutoCloseable {
     /** The rules in force now: a policy file's are read again when it changes. */
     private final Supplier<Policy> policy;
     private final Faults faults;
+    private final ProxyHeaders proxyHeaders;
 
     public Api(Authenticator authenticator, ProjectScope projectScope, Supplier<Policy> policy, AuditLog audit, BackupApi backupApi, BackupProgress progress, VolumeApi volumeApi,
             AttachmentApi attachmentApi, QuotaService quotas, ServiceRegistry services, HearthConfig config, OpsEndpoints ops) {
@@ -69,9 +68,10 @@ public final class Api implements AutoCloseable {
         this.projectScope = projectScope;
         this.policy = policy;
         this.faults = new Faults(config.maxRequestBodySize());
+        this.proxyHeaders = new ProxyHeaders(config.enableProxyHeadersParsing());
         // Cinder asks the rule with the caller's own project as the target (context.authorize's default).
         BackupResource backups = new BackupResource(backupApi, progress, config.maxLimit(),
-                scope -> policy.get().allows(BACKUP_ATTRIBUTES, scope.context(), scope.context().projectId()));
+                scope -> scope.policy().allows(BACKUP_ATTRIBUTES, scope.context(), scope.context().projectId()));
         VolumeResource volumes = new VolumeResource(volumeApi, attachmentApi, config.maxLimit());
         AdminResource admin = new AdminResource(quotas, services, config);
         // Read and checked before anything listens: a bad [ssl] file stops the start with the option's name.
@@ -105,8 +105,8 @@ public final class Api implements AutoCloseable {
     }
 
     private void routes(RoutesConfig routes, BackupResource backups, VolumeResource volumes, AdminResource admin) {
-        routes.get("/", ctx -> json(ctx, 300, AdminResource.versions(baseUrl(ctx))));
-        routes.get("/v3", ctx -> json(ctx, 200, AdminResource.versions(baseUrl(ctx))));
+        routes.get("/", ctx -> json(ctx, 300, AdminResource.versions(proxyHeaders.baseUrl(ctx))));
+        routes.get("/v3", ctx -> json(ctx, 200, AdminResource.versions(proxyHeaders.baseUrl(ctx))));
 
         route(routes, HandlerType.GET, "/backups/detail", rule(BACKUP_GET_ALL), (ctx, s) -> backups.list(ctx, s, true));
         route(routes, HandlerType.POST, "/backups/import_record", rule(BACKUP_IMPORT), backups::importRecord);
@@ -161,12 +161,12 @@ public final class Api implements AutoCloseable {
 
     /** The action's rule, on the project in the URL (or the caller's). */
     private Guard rule(String action) {
-        return (ctx, scope) -> policy.get().enforce(action, scope.context(), scope.linkProject());
+        return (ctx, scope) -> scope.policy().enforce(action, scope.context(), scope.linkProject());
     }
 
     /** Quotas are the {target} project's: cinder checks the rule against that project. */
     private Guard quotaRule(String action) {
-        return (ctx, scope) -> policy.get().enforce(action, scope.context(), ctx.pathParam("target"));
+        return (ctx, scope) -> scope.policy().enforce(action, scope.context(), ctx.pathParam("target"));
     }
 
     /**
@@ -178,7 +178,7 @@ public final class Api implements AutoCloseable {
             for (String key : ActionKeys.of(ctx.bodyAsBytes())) {
                 String action = rulesByKey.get(key);
                 if (action != null) {
-                    policy.get().enforce(action, scope.context(), scope.linkProject());
+                    scope.policy().enforce(action, scope.context(), scope.linkProject());
                 }
             }
         };
@@ -208,9 +208,11 @@ public final class Api implements AutoCloseable {
         if (urlProject.isEmpty() && !version.atLeast(ApiVersion.PROJECT_ID_OPTIONAL)) {
             throw ServiceException.notFound("The resource could not be found.");
         }
+        // The rules are resolved once per request: a policy file changed meanwhile applies from the next one.
+        Policy rules = policy.get();
         RequestContext context;
         try {
-            context = policy.get().context(authenticator.authenticate(Optional.ofNullable(ctx.header("X-Auth-Token")), urlProject));
+            context = rules.context(authenticator.authenticate(Optional.ofNullable(ctx.header("X-Auth-Token")), urlProject));
         } catch (ServiceException e) {
             if (e.kind() == ErrorKind.UNAUTHORIZED) {
                 authenticator.challenge().ifPresent(value -> ctx.header("WWW-Authenticate", value));
@@ -219,22 +221,13 @@ public final class Api implements AutoCloseable {
         }
         ctx.attribute(AuditLog.CALLER, context);
         projectScope.requireUrlProject(context, urlProject);
-        RequestScope scope = new RequestScope(context, version, urlProject, baseUrl(ctx));
+        RequestScope scope = new RequestScope(context, version, urlProject, proxyHeaders.baseUrl(ctx), rules);
         guard.check(ctx, scope);
         handler.handle(ctx, scope);
     }
 
     static void json(Context ctx, int status, Object body) {
         ctx.status(status).contentType("application/json").result(Json.write(body));
-    }
-
-    static String baseUrl(Context ctx) {
-        // A proxy's X-Forwarded-Host (the first, nearest the client) names the host in links, if it is a host[:port]:
-        // anything else a client put there must not reach the links it is given.
-        String forwarded = ctx.header("X-Forwarded-Host");
-        String first = forwarded == null ? null : forwarded.split(",", 2)[0].strip();
-        String host = first != null && FORWARDED_HOST.matcher(first).matches() ? first : ctx.host();
-        return ctx.scheme() + "://" + host;
     }
 
     /** The same list request, with the marker of the page's last item. */

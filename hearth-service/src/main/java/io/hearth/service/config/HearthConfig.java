@@ -31,6 +31,8 @@ import java.util.Optional;
  * @param ops metrics and notifications
  * @param ssl {@code [ssl]}: the API speaks HTTPS with these PEM files when present
  * @param maxRequestBodySize the largest request body the API reads ({@code [oslo_middleware] max_request_body_size})
+ * @param enableProxyHeadersParsing links in answers follow a proxy's {@code X-Forwarded-Proto/Host} and {@code Forwarded}
+ *     headers ({@code [oslo_middleware] enable_proxy_headers_parsing}); off: those headers are ignored
  */
 public record HearthConfig(
         Path statePath,
@@ -58,7 +60,8 @@ public record HearthConfig(
         NbdSettings nbd,
         OpsSettings ops,
         Optional<SslOptions> ssl,
-        int maxRequestBodySize) {
+        int maxRequestBodySize,
+        boolean enableProxyHeadersParsing) {
 
     /**
      * The NBD export service. {@code target_ip_address} and {@code target_port} are cinder's names for where a
@@ -116,7 +119,8 @@ public record HearthConfig(
                         integer(ini, "backup_timer_interval", 120, 0, 86_400)),
                 SslOptions.from(ini),
                 // oslo.middleware's default is 112 KiB; Hearth's 1 MiB leaves room for large metadata and import records.
-                integer(ini, "oslo_middleware", "max_request_body_size", 1024 * 1024, 1024, 1 << 30));
+                integer(ini, "oslo_middleware", "max_request_body_size", 1024 * 1024, 1024, 1 << 30),
+                bool(ini, "oslo_middleware", "enable_proxy_headers_parsing", false));
     }
 
     private static NbdSettings nbd(IniFile ini) {
@@ -149,6 +153,18 @@ public record HearthConfig(
         }
     }
 
+    private static boolean bool(IniFile ini, String section, String key, boolean fallback) {
+        String value = ini.get(section, key).orElse(null);
+        if (value == null) {
+            return fallback;
+        }
+        return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw ServiceException.badRequest(key + " must be true or false, not '" + value + "'");
+        };
+    }
+
     private static String hostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
@@ -161,7 +177,7 @@ public record HearthConfig(
         return new HearthConfig(statePath, listenHost, port, auth, backupTarget, backupCompressionAlgorithm,
                 backupMaxOperations, host, storageAvailabilityZone, reservedPercentage, quotaVolumes, quotaSnapshots, quotaGigabytes, quotaBackups,
                 quotaBackupGigabytes, maxLimit, serviceDownTime, reportInterval, database, transportUrl, controlExchange,
-                rabbitQosPrefetchCount, nbd, ops, ssl, maxRequestBodySize);
+                rabbitQosPrefetchCount, nbd, ops, ssl, maxRequestBodySize, enableProxyHeadersParsing);
     }
 
     public Path volumesPath() {

@@ -155,12 +155,10 @@ class HostileRequestTest {
         RawHttp.Response versioned = raw.send("GET", "/v3/demo/volumes", Map.of("X-Auth-Token", "admin:demo", "OpenStack-API-Version",
                 "VOLUME   3.5"), null);
         assertThat(versioned.header("OpenStack-API-Version")).isEqualTo("volume 3.5");
-        // A forwarded host that is not a host[:port] does not reach the links.
+        // A forwarded host does not reach the links (not trusted unless configured: ProxyHeadersTest).
         RawHttp.Response forwarded = raw.send("GET", "/v3/demo/volumes", Map.of("X-Auth-Token", "admin:demo",
                 "X-Forwarded-Host", "evil.example/\"><script>"), null);
         assertThat(forwarded.body()).doesNotContain("evil.example").doesNotContain("<script>");
-        RawHttp.Response proxied = raw.send("GET", "/", Map.of("X-Forwarded-Host", "api.example:8776, internal:1"), null);
-        assertThat(proxied.body()).contains("http://api.example:8776/v3/");
         stillServes();
     }
 }
