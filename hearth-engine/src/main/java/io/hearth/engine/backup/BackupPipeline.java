@@ -29,17 +29,21 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The backup data path: read ▸ zero check ▸ hash ▸ exists? ▸ compress ▸ pack ▸ upload.
  *
- * <p>One reader thread fills pooled direct buffers in volume order; the worker pool (one thread
- * per core) hashes, looks up and compresses them in parallel; this thread assembles the block list
- * in order from a bounded window of futures. Memory is the window's buffers plus the packs in
- * flight, whatever the volume's size.
+ * <p>One planner thread walks the volume in order and hands out chunks of pooled direct buffers;
+ * each chunk is read on a virtual thread of its own (so several reads are in flight: a virtual or
+ * network disk serves a deep queue several times faster than one read at a time), then hashed,
+ * looked up and compressed on the worker pool (one thread per core); this thread assembles the
+ * block list in order from a bounded window of futures. Memory is the window's buffers plus the
+ * packs in flight, whatever the volume's size.
  */
 final class BackupPipeline {
     /** New index entries are published every this many, so the session's own map stays small. */
@@ -50,6 +54,8 @@ final class BackupPipeline {
     private final RepositoryIndex index;
     private final PackWriter packs;
     private final ExecutorService workers;
+    /** Reads block on I/O, not on the CPU: a virtual thread each, as many in flight as the window has buffers. */
+    private final ExecutorService reads = Executors.newVirtualThreadPerTaskExecutor();
     private final int window;
     /** Blocks read and processed together: about a megabyte per read and per task. */
     private final int chunkBlocks;
@@ -89,6 +95,7 @@ final class BackupPipeline {
 
     /** Frees the workers' native codec contexts. */
     void closeWorkers() {
+        reads.shutdownNow();
         synchronized (allWorkers) {
             allWorkers.forEach(w -> w.codec().close());
             allWorkers.clear();
@@ -239,17 +246,24 @@ final class BackupPipeline {
             long position = first * blockSize;
             int length = (int) Math.min((long) count * blockSize, size - position);
             ByteBuffer buffer = buffers.take().clear().limit(length);
-            source.readFully(buffer, position);
-            buffer.flip();
-            bytesRead.addAndGet(length);
             known.flush();
             BlockId[] chunkParents = parents;
             int blocks = count;
-            results.put(new Pending(CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<ByteBuffer> read = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return processChunk(buffer, chunkParents, blocks);
-                } finally {
+                    source.readFully(buffer, position);
+                } catch (IOException e) {
                     buffers.add(buffer);
+                    throw new CompletionException(e); // the assembler sees the IOException itself
+                }
+                bytesRead.addAndGet(length);
+                return buffer.flip();
+            }, reads);
+            results.put(new Pending(read.thenApplyAsync(data -> {
+                try {
+                    return processChunk(data, chunkParents, blocks);
+                } finally {
+                    buffers.add(data);
                 }
             }, workers), blocks));
             parents = new BlockId[chunkBlocks];

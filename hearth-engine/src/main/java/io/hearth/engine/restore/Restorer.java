@@ -32,14 +32,20 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The restore data path, the backup's in reverse: walk the block list, coalesce blobs that lie
- * side by side in one pack into one ranged read, then decompress, verify and write them with
- * positional writes on the worker pool. All-zero blocks are left as holes in a regular file.
+ * side by side in one pack into one ranged read, read several runs at once on virtual threads,
+ * then decompress, verify and write them with positional writes on the worker pool. All-zero
+ * blocks are left as holes in a regular file. Written data is flushed to the disk in the
+ * background as the restore goes, so the final flush waits for the last stretch only.
  */
 public final class Restorer {
     /** Largest single ranged read: big enough to stream, small enough to bound memory. */
     static final int MAX_RUN_BYTES = 8 << 20;
     /** Adjacent blocks are written together, up to this many bytes per write. */
     static final int MAX_WRITE_BYTES = 4 << 20;
+    /** Runs read ahead of the workers: a deep enough queue for a virtual or network disk. */
+    static final int READ_AHEAD = 6;
+    /** A background flush starts after this much new data, so the disk writes while the workers decode. */
+    static final long WRITEBACK_BYTES = 64L << 20;
 
     private final BackupTarget target;
     private final RepositoryIndex index;
@@ -110,7 +116,7 @@ public final class Restorer {
                 session.submit(run);
             }
             session.awaitAll();
-            channel.force(false);
+            session.writeback.finish();
             written = session.written.get();
         }
         progress.progress(size, size);
@@ -138,43 +144,62 @@ public final class Restorer {
             return reader;
         });
         private final ThreadLocal<ByteBuffer> plainBuffers;
-        private final ThreadLocal<ByteBuffer> runBuffers;
+        /** One buffer per run in flight, read ahead or being decoded. */
+        private final BlockingQueue<ByteBuffer> runBuffers;
+        private final ExecutorService reads = Executors.newVirtualThreadPerTaskExecutor();
+        private final Writeback writeback;
         private final AtomicLong written = new AtomicLong();
         private final AtomicLong done = new AtomicLong();
-        private final BlockingQueue<CompletableFuture<Void>> inFlight = new ArrayBlockingQueue<>(threads * 2);
+        private final BlockingQueue<CompletableFuture<Void>> inFlight;
 
         Session(BackupManifest manifest, FileChannel channel, ProgressListener progress) {
             this.manifest = manifest;
             this.channel = channel;
             this.size = manifest.sourceSize();
             this.progress = progress;
+            this.writeback = new Writeback(channel, WRITEBACK_BYTES);
             int coalesce = Math.max(MAX_WRITE_BYTES, manifest.blockSize());
             this.plainBuffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(coalesce));
+            int window = threads + READ_AHEAD;
+            this.inFlight = new ArrayBlockingQueue<>(window);
+            this.runBuffers = new ArrayBlockingQueue<>(window);
             int runCapacity = Math.max(MAX_RUN_BYTES, BlockCodec.maxCompressedLength(manifest.blockSize()));
-            this.runBuffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(runCapacity));
+            for (int i = 0; i < window; i++) {
+                runBuffers.add(ByteBuffer.allocateDirect(runCapacity));
+            }
         }
 
-        /** Restores one run of blobs on the pool, waiting first if the window of runs in flight is full. */
+        /** Reads one run on a virtual thread, then restores it on the pool; waits first if the window of runs in flight is full. */
         void submit(Run run) throws IOException {
             if (inFlight.remainingCapacity() == 0) {
                 join(inFlight.poll());
             }
-            inFlight.add(CompletableFuture.runAsync(() -> restoreRun(run), pool));
+            ByteBuffer buffer = runBuffers.remove();
+            inFlight.add(CompletableFuture.supplyAsync(() -> read(run, buffer), reads).thenAcceptAsync(stored -> {
+                try {
+                    restoreRun(run, stored);
+                } finally {
+                    runBuffers.add(buffer);
+                }
+            }, pool));
         }
 
-        private void restoreRun(Run run) {
-            BlobReader reader = readers.get();
-            ByteBuffer pending = plainBuffers.get().clear();
-            ByteBuffer stored;
+        private ByteBuffer read(Run run, ByteBuffer buffer) {
             try {
-                stored = runBuffers.get().clear().limit(run.length());
-                target.readInto(run.pack().key(), run.packOffset(), stored);
-                stored.flip();
+                buffer.clear().limit(run.length());
+                target.readInto(run.pack().key(), run.packOffset(), buffer);
+                return buffer.flip();
             } catch (IOException e) {
+                runBuffers.add(buffer);
                 Blob first = run.blobs().getFirst();
                 throw HearthException.corrupt("backup " + manifest.id() + ": cannot read the block at volume offset " + first.volumeOffset()
                         + " from pack " + run.pack() + ": " + e.getMessage());
             }
+        }
+
+        private void restoreRun(Run run, ByteBuffer stored) {
+            BlobReader reader = readers.get();
+            ByteBuffer pending = plainBuffers.get().clear();
             // Blocks that are adjacent in the volume are decoded side by side and written with one call.
             long pendingOffset = -1;
             for (Blob blob : run.blobs()) {
@@ -202,6 +227,7 @@ public final class Restorer {
             if (pendingOffset >= 0) {
                 flush(channel, pending, pendingOffset);
             }
+            writeback.wrote(run.blobs().stream().mapToLong(blob -> blob.entry().plainLength()).sum());
         }
 
         void awaitAll() throws IOException {
@@ -212,6 +238,7 @@ public final class Restorer {
 
         @Override
         public void close() {
+            reads.shutdownNow();
             pool.shutdownNow();
             synchronized (allReaders) {
                 allReaders.forEach(BlobReader::close);

@@ -6,7 +6,8 @@ import java.nio.ByteBuffer;
 
 /**
  * Where a backup reads a volume from: a file, a block device, or (later) an NBD export.
- * Positional reads only, so that one source can serve many readers.
+ * Positional reads only, so that one source can serve many readers: a backup calls {@link #readFully}
+ * from several threads at once, for different chunks.
  */
 public interface BlockSource extends Closeable {
     /** The size in bytes, fixed for the life of the source. */
