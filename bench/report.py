@@ -108,6 +108,11 @@ def main(result_dir):
             kind, mu["writes"], fmt_bytes(c["bytes"]), mu["ranges"], fmt_bytes(c["zstd1_bytes"])))
     p("- runs: %d (medians); page cache: %s before each timed command" % (
         meta["runs"], "dropped (cold)" if meta["cache"] == "cold" else "NOT dropped (warm: the images may be read from memory)"))
+    f = meta.get("floor")
+    if f:
+        p("- disk floor (same page cache state): reading the image %.2f s with one reader, %.2f s with four at once; "
+          "800 MiB written with fsync %.2f s" % (f["read_s"], f["read4_s"], f["write800_fsync_s"]))
+    p("- every timed command is followed by `sync` inside its time: a tool is timed until its output is on the disk")
     p("- restic always encrypts (AES-256 + Poly1305, repository v2, compression auto); borg unencrypted (`-e none`), zstd,1; "
       "Hearth as `repo init` defaults (unencrypted).")
     if failed:
