@@ -106,7 +106,11 @@ public final class BackupApi {
                 throw ServiceException.invalidVolume("Backing up an in-use volume must use the force flag.");
             }
         }
-        ServiceRecord host = backupHost(request.availabilityZone());
+        List<ServiceRecord> hosts = scheduler.backupHostsFor(request.availabilityZone(), volume.host());
+        if (hosts.isEmpty()) {
+            throw ServiceException.unavailable(scheduler.noBackupHostReason(request.availabilityZone(), volume.host()));
+        }
+        ServiceRecord host = scheduler.pick(hosts);
         Snapshot source = snapshot;
         Backup backup = transactions.inTransaction(() -> {
             quotas.reserve(context.projectId(), Map.of(Resource.BACKUPS, 1L, Resource.BACKUP_GIGABYTES, (long) volume.size()));
@@ -161,8 +165,7 @@ public final class BackupApi {
     private ServiceRecord backupHost(String availabilityZone) {
         List<ServiceRecord> hosts = scheduler.backupHosts(availabilityZone);
         if (hosts.isEmpty()) {
-            throw ServiceException.unavailable("No backup service is up" + (availabilityZone == null ? "" : " in availability zone "
-                    + availabilityZone) + " to take this request: start one (hearth serve) or enable it (os-services), then try again.");
+            throw ServiceException.unavailable(scheduler.noBackupHostReason(availabilityZone, null));
         }
         return scheduler.pick(hosts);
     }

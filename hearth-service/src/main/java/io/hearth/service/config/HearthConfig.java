@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param host this process's host name in the services table (cinder's {@code host})
  * @param reservedPercentage the share of the volumes filesystem new volumes must leave free (cinder's {@code reserved_percentage})
  * @param backupMaxOperations concurrent backup and restore data operations; 0 means unlimited
+ * @param backupUseSameHost a volume is backed up and restored only by the backup service on its own host (cinder's
+ *     {@code backup_use_same_host}); off: by any up backup service of the zone
  * @param backupTarget where backups go: cinder's {@code backup_driver} and the options of that driver
  * @param database {@code [database]}: {@code connection} (H2 under the state path unless set) and the pool's size
  * @param transportUrl the message broker ({@code rabbit://user:password@host:port/vhost}); null: every service in this
@@ -42,6 +44,7 @@ public record HearthConfig(
         BackupTargetConfig backupTarget,
         String backupCompressionAlgorithm,
         int backupMaxOperations,
+        boolean backupUseSameHost,
         String host,
         String storageAvailabilityZone,
         int reservedPercentage,
@@ -99,6 +102,7 @@ public record HearthConfig(
                 backupTarget,
                 ini.get("DEFAULT", "backup_compression_algorithm").orElse("zstd"),
                 integer(ini, "backup_max_operations", 15, 0, 10_000),
+                bool(ini, "DEFAULT", "backup_use_same_host", false),
                 ini.get("DEFAULT", "host").orElseGet(HearthConfig::hostName),
                 ini.get("DEFAULT", "storage_availability_zone").orElse("nova"),
                 integer(ini, "reserved_percentage", 0, 0, 100),
@@ -175,7 +179,7 @@ public record HearthConfig(
 
     public HearthConfig withListenPort(int port) {
         return new HearthConfig(statePath, listenHost, port, auth, backupTarget, backupCompressionAlgorithm,
-                backupMaxOperations, host, storageAvailabilityZone, reservedPercentage, quotaVolumes, quotaSnapshots, quotaGigabytes, quotaBackups,
+                backupMaxOperations, backupUseSameHost, host, storageAvailabilityZone, reservedPercentage, quotaVolumes, quotaSnapshots, quotaGigabytes, quotaBackups,
                 quotaBackupGigabytes, maxLimit, serviceDownTime, reportInterval, database, transportUrl, controlExchange,
                 rabbitQosPrefetchCount, nbd, ops, ssl, maxRequestBodySize, enableProxyHeadersParsing);
     }

@@ -30,13 +30,16 @@ public final class Scheduler {
     private final VolumeDao volumes;
     private final SnapshotDao snapshots;
     private final Bus bus;
+    /** cinder's {@code backup_use_same_host}: a volume is backed up by the backup service on its own host, or not at all. */
+    private final boolean backupUseSameHost;
 
-    public Scheduler(ServiceRegistry services, BackupDao backups, VolumeDao volumes, SnapshotDao snapshots, Bus bus) {
+    public Scheduler(ServiceRegistry services, BackupDao backups, VolumeDao volumes, SnapshotDao snapshots, Bus bus, boolean backupUseSameHost) {
         this.services = services;
         this.backups = backups;
         this.volumes = volumes;
         this.snapshots = snapshots;
         this.bus = bus;
+        this.backupUseSameHost = backupUseSameHost;
     }
 
     public Object handle(Record message) {
@@ -52,7 +55,8 @@ public final class Scheduler {
         if (backup == null || backup.status() != BackupStatus.CREATING) {
             return;
         }
-        List<ServiceRecord> candidates = backupHosts(backup.availabilityZone());
+        String volumeHost = volumes.find(backup.volumeId()).map(io.hearth.service.volume.Volume::host).orElse(null);
+        List<ServiceRecord> candidates = backupHostsFor(backup.availabilityZone(), volumeHost);
         if (candidates.isEmpty()) {
             backups.fail(backupId, BackupStatus.CREATING, NO_SERVICE);
             if (backup.snapshotId() != null) {
@@ -82,16 +86,37 @@ public final class Scheduler {
     }
 
     /**
+     * The backup hosts that may take a backup of a volume on {@code volumeHost}: the up ones of the zone; with
+     * {@code backup_use_same_host} only the volume's own host (cinder's _get_available_backup_service_host).
+     */
+    public List<ServiceRecord> backupHostsFor(String availabilityZone, String volumeHost) {
+        List<ServiceRecord> hosts = backupHosts(availabilityZone);
+        return backupUseSameHost && volumeHost != null ? hosts.stream().filter(s -> s.host().equals(volumeHost)).toList() : hosts;
+    }
+
+    /** Says why {@link #backupHostsFor} found nothing, naming the option when it is what narrowed the choice. */
+    public String noBackupHostReason(String availabilityZone, String volumeHost) {
+        if (backupUseSameHost && volumeHost != null) {
+            return "No backup service is up on host " + volumeHost + ", the volume's host (backup_use_same_host = true): start or enable"
+                    + " it there, then try again.";
+        }
+        return "No backup service is up" + (availabilityZone == null ? "" : " in availability zone " + availabilityZone)
+                + " to take this request: start one (hearth serve) or enable it (os-services), then try again.";
+    }
+
+    /**
      * The host to restore a backup: the one that holds it if it is up, another up host otherwise (as cinder; all
-     * hosts reach the same repository).
+     * hosts reach the same repository). With {@code backup_use_same_host} only the backup's own host.
      */
     public String restoreHost(Backup backup) {
         List<ServiceRecord> hosts = backupHosts(null);
-        if (hosts.isEmpty()) {
-            throw ServiceException.unavailable("No backup service is up to restore backup " + backup.id()
+        boolean ownHostUp = hosts.stream().anyMatch(s -> s.host().equals(backup.host()));
+        if (hosts.isEmpty() || (backupUseSameHost && !ownHostUp)) {
+            throw ServiceException.unavailable("No backup service is up " + (backupUseSameHost ? "on host " + backup.host()
+                    + " (backup_use_same_host = true)" : "") + " to restore backup " + backup.id()
                     + ": start one or enable it (os-services), then try again.");
         }
-        return hosts.stream().anyMatch(s -> s.host().equals(backup.host())) ? backup.host() : pick(hosts).host();
+        return ownHostUp ? backup.host() : pick(hosts).host();
     }
 
     /**

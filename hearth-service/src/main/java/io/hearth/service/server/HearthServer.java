@@ -198,7 +198,7 @@ public final class HearthServer implements AutoCloseable {
                         new ExportDao(jdbi), tracker, driver::volumePath)
                 : null;
         // The api asks the scheduler's host choice directly; only a scheduler role takes its messages.
-        Scheduler scheduler = new Scheduler(services, backups, volumes, snapshots, bus);
+        Scheduler scheduler = new Scheduler(services, backups, volumes, snapshots, bus, config.backupUseSameHost());
         String host = config.host();
 
         if (roles.contains(Role.VOLUME)) {
@@ -212,7 +212,7 @@ public final class HearthServer implements AutoCloseable {
         }
         if (roles.contains(Role.SCHEDULER)) {
             Scheduler schedulerService = new Scheduler(new ServiceRegistry(patient, config.serviceDownTime(), Clock.systemUTC()),
-                    workBackups, workVolumes, workSnapshots, bus);
+                    workBackups, workVolumes, workSnapshots, bus, config.backupUseSameHost());
             bus.subscribe(Topics.SCHEDULER, schedulerService::handle);
         }
         BackupManager backupManager = null;

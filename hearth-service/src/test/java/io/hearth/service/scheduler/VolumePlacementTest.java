@@ -49,7 +49,7 @@ class VolumePlacementTest {
         database = Database.open(HearthConfig.from(IniFile.parse(lines, "test")).database());
         var jdbi = database.jdbi();
         services = new ServiceRegistry(jdbi, Duration.ofMinutes(1), Clock.systemUTC());
-        scheduler = new Scheduler(services, new BackupDao(jdbi), new VolumeDao(jdbi), new SnapshotDao(jdbi), new InProcessBus());
+        scheduler = new Scheduler(services, new BackupDao(jdbi), new VolumeDao(jdbi), new SnapshotDao(jdbi), new InProcessBus(), false);
     }
 
     @AfterEach
