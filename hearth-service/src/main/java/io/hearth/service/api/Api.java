@@ -61,6 +61,7 @@ public final class Api implements AutoCloseable {
     private final Supplier<Policy> policy;
     private final Faults faults;
     private final ProxyHeaders proxyHeaders;
+    private final Optional<HttpsConnector> https;
 
     public Api(Authenticator authenticator, ProjectScope projectScope, Supplier<Policy> policy, AuditLog audit, BackupApi backupApi, BackupProgress progress, VolumeApi volumeApi,
             AttachmentApi attachmentApi, QuotaService quotas, ServiceRegistry services, HearthConfig config, OpsEndpoints ops) {
@@ -75,7 +76,7 @@ public final class Api implements AutoCloseable {
         VolumeResource volumes = new VolumeResource(volumeApi, attachmentApi, config.maxLimit());
         AdminResource admin = new AdminResource(quotas, services, config);
         // Read and checked before anything listens: a bad [ssl] file stops the start with the option's name.
-        Optional<HttpsConnector> https = config.ssl().map(HttpsConnector::new);
+        this.https = config.ssl().map(HttpsConnector::new);
         this.app = Javalin.create(javalin -> {
             javalin.jetty.host = config.listenHost();
             javalin.jetty.port = config.listenPort();
@@ -256,5 +257,6 @@ public final class Api implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        https.ifPresent(HttpsConnector::close);
     }
 }

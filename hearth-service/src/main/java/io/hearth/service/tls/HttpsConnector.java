@@ -1,6 +1,11 @@
 package io.hearth.service.tls;
 
 import io.hearth.engine.HearthException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
@@ -8,7 +13,12 @@ import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import org.eclipse.jetty.http.HttpVersion;
@@ -19,38 +29,49 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The API's HTTPS listener: Jetty's TLS from the {@code [ssl]} PEM files, with the key store built in memory (Jetty
  * takes a {@link KeyStore}, operators have PEM). Everything is read and checked when this is made, so a bad file stops
- * the start with a message naming the option, before anything listens.
+ * the start with a message naming the option, before anything listens. Afterwards the files are looked at every
+ * {@code cert_reload_interval}: a renewed certificate is served to new connections without a restart, and files that
+ * cannot be used (a key for another certificate, half-written PEM) keep the ones in force and are logged once.
  */
-public final class HttpsConnector {
+public final class HttpsConnector implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpsConnector.class);
     /** The in-memory key store's password: it never leaves this process. */
     private static final String STORE_PASSWORD = "hearth";
 
+    private final SslOptions options;
     private final SslContextFactory.Server tls;
+    private final ScheduledExecutorService watcher;
+    private volatile List<FileStamp> seen;
+
+    /** The server's key and chain, and the CAs client certificates must chain to. */
+    private record Material(KeyStore keys, Optional<KeyStore> trust) {}
+
+    /** What a file looked like when last read: its change is what triggers a reload. */
+    private record FileStamp(Path file, FileTime modified, long size, Object fileKey) {
+        static FileStamp of(Path file) {
+            try {
+                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                return new FileStamp(file, attributes.lastModifiedTime(), attributes.size(), attributes.fileKey());
+            } catch (IOException e) {
+                return new FileStamp(file, FileTime.fromMillis(0), -1, null);
+            }
+        }
+    }
 
     public HttpsConnector(SslOptions options) {
-        List<X509Certificate> chain = PemFiles.certificates("[ssl] cert_file", options.certFile());
-        PrivateKey key = PemFiles.privateKey("[ssl] key_file", options.keyFile());
-        PemFiles.requireMatch(key, chain.getFirst(), options.keyFile(), options.certFile());
+        this.options = options;
+        this.seen = stamps();
+        Material material = load(options);
         tls = new SslContextFactory.Server();
-        try {
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            keys.setKeyEntry("hearth", key, STORE_PASSWORD.toCharArray(), chain.toArray(X509Certificate[]::new));
-            tls.setKeyStore(keys);
-            tls.setKeyStorePassword(STORE_PASSWORD);
-            tls.setKeyManagerPassword(STORE_PASSWORD);
-            if (options.caFile().isPresent()) {
-                tls.setTrustStore(PemFiles.trustStore("[ssl] ca_file", options.caFile().get()));
-                // oslo.service: a ca_file means client certificates are required (CERT_REQUIRED).
-                tls.setNeedClientAuth(true);
-            }
-        } catch (GeneralSecurityException | java.io.IOException e) {
-            throw HearthException.badInput("[ssl] the key and certificates cannot be used together: " + e.getMessage());
-        }
+        apply(tls, material);
+        // oslo.service: a ca_file means client certificates are required (CERT_REQUIRED).
+        tls.setNeedClientAuth(material.trust().isPresent());
         options.version().ifPresent(version -> tls.setIncludeProtocols(protocols(version)));
         if (!options.ciphers().isEmpty()) {
             tls.setIncludeCipherSuites(ciphers(options.ciphers()));
@@ -58,6 +79,63 @@ public final class HttpsConnector {
         // The certificate is the client's to check against the name it asked for; Jetty's own check of the Host header
         // against the certificate would refuse clients that reach the API through another name the operator chose.
         tls.setSniRequired(false);
+        if (options.reloadInterval().isZero()) {
+            watcher = null;
+        } else {
+            watcher = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("tls-reload").daemon().factory());
+            long millis = options.reloadInterval().toMillis();
+            watcher.scheduleWithFixedDelay(this::reloadIfChanged, millis, millis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static Material load(SslOptions options) {
+        List<X509Certificate> chain = PemFiles.certificates("[ssl] cert_file", options.certFile());
+        PrivateKey key = PemFiles.privateKey("[ssl] key_file", options.keyFile());
+        PemFiles.requireMatch(key, chain.getFirst(), options.keyFile(), options.certFile());
+        try {
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            keys.setKeyEntry("hearth", key, STORE_PASSWORD.toCharArray(), chain.toArray(X509Certificate[]::new));
+            return new Material(keys, options.caFile().map(ca -> PemFiles.trustStore("[ssl] ca_file", ca)));
+        } catch (GeneralSecurityException | IOException e) {
+            throw HearthException.badInput("[ssl] the key and certificates cannot be used together: " + e.getMessage());
+        }
+    }
+
+    private static void apply(SslContextFactory factory, Material material) {
+        factory.setKeyStore(material.keys());
+        factory.setKeyStorePassword(STORE_PASSWORD);
+        factory.setKeyManagerPassword(STORE_PASSWORD);
+        material.trust().ifPresent(factory::setTrustStore);
+    }
+
+    private List<FileStamp> stamps() {
+        return Stream.concat(Stream.of(options.certFile(), options.keyFile()), options.caFile().stream()).map(FileStamp::of).toList();
+    }
+
+    /** Reloads when any file changed since the last look; files that cannot be used leave the ones in force. */
+    void reloadIfChanged() {
+        List<FileStamp> now = stamps();
+        if (now.equals(seen)) {
+            return;
+        }
+        seen = now;
+        try {
+            Material material = load(options);
+            tls.reload(factory -> apply(factory, material));
+            LOG.info("[ssl] {} changed: new connections get the new certificate", options.certFile());
+        } catch (HearthException e) {
+            LOG.error("[ssl] the certificate files changed but cannot be used, the ones in force stay: {}", e.getMessage());
+        } catch (Exception e) {
+            LOG.error("[ssl] reloading the certificate failed, the one in force stays", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (watcher != null) {
+            watcher.shutdownNow();
+        }
     }
 
     /** The connector Javalin listens on instead of its plain HTTP one. */

@@ -16,7 +16,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -164,5 +166,51 @@ class ApiTlsTest {
                     .isInstanceOf(HearthException.class).hasMessageContaining("[ssl] " + c.option()).hasMessageContaining(c.says());
         }
         assertThat(dir.resolve("state")).as("nothing was started").doesNotExist();
+    }
+
+    @Test
+    void aRenewedCertificateIsServedWithoutARestartAndBrokenFilesKeepTheOneInForce() throws Exception {
+        Path cert = dir.resolve("live.pem");
+        Path key = dir.resolve("live.key");
+        Files.copy(ca.resolve("server.pem"), cert);
+        Files.copy(ca.resolve("server.key"), key);
+        try (HearthServer server = start("cert_file = " + cert, "key_file = " + key, "cert_reload_interval = 1")) {
+            String url = "https://127.0.0.1:" + server.port() + "/v3/demo/volumes";
+            assertThat(servedKeyAlgorithm(url)).isEqualTo("RSA");
+            // Renewal as a tool writes it: the certificate first (a moment of a key for another certificate), then the key.
+            Files.copy(ca.resolve("server-ec.pem"), cert, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(ca.resolve("server-ec.key"), key, StandardCopyOption.REPLACE_EXISTING);
+            awaitServed(url, "EC");
+            // A half-written certificate is not taken: the one in force stays, and requests go on.
+            Files.writeString(cert, "-----BEGIN CERTIFICATE-----\nMIIB\n");
+            Files.setLastModifiedTime(cert, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(5)));
+            Thread.sleep(2500); // two reload intervals: what is asserted is that nothing changes meanwhile
+            assertThat(servedKeyAlgorithm(url)).isEqualTo("EC");
+            // Fixed again: picked up.
+            Files.copy(ca.resolve("server.pem"), cert, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(ca.resolve("server.key"), key, StandardCopyOption.REPLACE_EXISTING);
+            awaitServed(url, "RSA");
+        }
+    }
+
+    @Test
+    void aBadReloadIntervalStopsTheStart() {
+        assertThatThrownBy(() -> start("cert_file = " + file("server.pem"), "key_file = " + file("server.key"), "cert_reload_interval = soon"))
+                .isInstanceOf(HearthException.class).hasMessageContaining("[ssl] cert_reload_interval");
+    }
+
+    /** The public key algorithm of the certificate a new connection is served. */
+    private static String servedKeyAlgorithm(String url) throws Exception {
+        HttpResponse<String> response = get(client(null, null), url);
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.sslSession().orElseThrow().getPeerCertificates()[0].getPublicKey().getAlgorithm();
+    }
+
+    private static void awaitServed(String url, String algorithm) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!servedKeyAlgorithm(url).equals(algorithm)) {
+            assertThat(System.nanoTime()).as("a new connection gets the " + algorithm + " certificate within 30 s").isLessThan(deadline);
+            Thread.sleep(100);
+        }
     }
 }
