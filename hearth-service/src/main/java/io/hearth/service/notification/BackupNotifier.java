@@ -84,8 +84,9 @@ public final class BackupNotifier implements BackupEvents {
         switch (result.outcome()) {
             case SUCCESS -> {
                 if (operation == Operation.CREATE) {
-                    // As cinder's chunked driver ends a backup: a last createprogress at 100.
-                    send(backupId, "backup.createprogress", Priority.INFO, Map.of("backup_percent", 100));
+                    // As cinder's chunked driver ends a backup: a last createprogress at 100, which cinder sends before
+                    // the manager commits the record, so it shows the backup still creating.
+                    send(backupId, "backup.createprogress", Priority.INFO, Map.of("backup_percent", 100, "status", "creating"));
                 }
                 send(backupId, "backup." + operation.wire() + ".end", Priority.INFO, Map.of());
             }

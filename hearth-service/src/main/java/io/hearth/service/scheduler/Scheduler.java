@@ -32,6 +32,7 @@ public final class Scheduler {
     private final Bus bus;
     /** cinder's {@code backup_use_same_host}: a volume is backed up by the backup service on its own host, or not at all. */
     private final boolean backupUseSameHost;
+    private final Set<String> volumeServiceHosts = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public Scheduler(ServiceRegistry services, BackupDao backups, VolumeDao volumes, SnapshotDao snapshots, Bus bus, boolean backupUseSameHost) {
         this.services = services;
@@ -158,10 +159,18 @@ public final class Scheduler {
     /**
      * Where work on a volume placed on {@code host} goes: that volume service's own queue. A volume without a host
      * (its scheduling failed) or recorded before volume hosts were chosen (its host names the api that took it) has
-     * no volume service of that name, so its work goes to any volume service, as before.
+     * no volume service of that name, so its work goes to any volume service, as before. A host once seen as a volume
+     * service stays one (service rows are not removed), so only unknown names cost a look at the services table.
      */
     public String volumeTopic(String host) {
-        boolean known = host != null && services.list().stream().anyMatch(s -> s.binary().equals(VOLUME_BINARY) && s.host().equals(host));
+        if (host == null) {
+            return Topics.VOLUME;
+        }
+        boolean known = volumeServiceHosts.contains(host)
+                || services.list().stream().anyMatch(s -> s.binary().equals(VOLUME_BINARY) && s.host().equals(host));
+        if (known) {
+            volumeServiceHosts.add(host);
+        }
         return known ? Topics.onHost(Topics.VOLUME, host) : Topics.VOLUME;
     }
 

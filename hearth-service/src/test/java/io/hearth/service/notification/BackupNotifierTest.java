@@ -101,9 +101,14 @@ class BackupNotifierTest {
             notifier.progress(Operation.CREATE, backupId, second, 100);
             clock.now = clock.now.plusSeconds(1);
         }
+        // The manager marks the backup available before it reports the end.
+        assertThat(backups.compareAndSetStatus(backupId, BackupStatus.CREATING, BackupStatus.AVAILABLE)).isTrue();
         notifier.finished(Operation.CREATE, backupId, BackupEvents.Result.of(Outcome.SUCCESS, Duration.ofSeconds(35), null));
 
         List<JsonNode> lines = logged();
+        // cinder's driver sends its last createprogress before the record is committed: still creating at 100%.
+        assertThat(lines.get(4).at("/payload/status").asText()).isEqualTo("creating");
+        assertThat(lines.get(5).at("/payload/status").asText()).isEqualTo("available");
         assertThat(lines).extracting(l -> l.get("event_type").asText()).containsExactly("backup.create.start",
                 "backup.createprogress", "backup.createprogress", "backup.createprogress", "backup.createprogress",
                 "backup.create.end");
