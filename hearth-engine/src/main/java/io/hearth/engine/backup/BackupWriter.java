@@ -30,6 +30,9 @@ import java.util.concurrent.Executors;
  * writing the manifest last. On any failure nothing is committed; what was uploaded stays for gc.
  */
 public final class BackupWriter {
+    /** Chunks (of up to a megabyte) read or processed at once, at least. */
+    private static final int READ_WINDOW = 16;
+
     private final BackupTarget target;
     private final RepositoryConfig config;
     private final ObjectMapper json;
@@ -70,8 +73,10 @@ public final class BackupWriter {
                         target.properties().maxConnections());
                 BlobReader parentPages = new BlobReader(target, format)) {
             ExecutorService workers = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("backup-worker-", 0).daemon().factory());
+            // The window is also the number of reads in flight: scattered changed blocks are small random reads, which a
+            // virtual or network disk serves faster the more it is given at once.
             BackupPipeline pipeline = new BackupPipeline(blockSize, format, config.compressionAlgorithm(), config.compressionLevel(), index, packs,
-                    workers, threads * 4);
+                    workers, Math.max(READ_WINDOW, threads * 4));
             BackupPipeline.Result result;
             try {
                 Optional<BlockListReader> parentList = parent.map(p -> new BlockListReader(p.blockList(), index.pages(parentPages, p.id())));
