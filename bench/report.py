@@ -264,6 +264,14 @@ def goals(stats, meta):
                 fmt(s.get("self_seconds")), fmt(hf.get("self_seconds")),
                 fmt(None if eshare is None else 100 * eshare, "%.1f")),
             "≤ 3%", None if share is None else share <= 0.03)
+    wf = stats.get(("hearth-warm", "full"), {})
+    for kind in ("scattered", "clustered"):
+        s = stats.get(("hearth-warm", "incr-%s-ranges" % kind), {})
+        share = s.get("seconds") / wf["seconds"] if s.get("seconds") and wf.get("seconds") else None
+        if share is not None:
+            row("incremental with changed ranges (%s) vs full, both inside one running JVM as the backup service runs them"
+                % kind, "%s s vs %s s = %s%%" % (fmt(s.get("seconds"), "%.3f"), fmt(wf.get("seconds")), fmt(100 * share, "%.1f")),
+                "≤ 3%", share <= 0.03)
     for op in ("full", "restore"):
         plain, enc = h(op), stats.get(("hearth-enc", op), {})
         if plain.get("seconds") and enc.get("seconds"):

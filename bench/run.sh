@@ -438,6 +438,20 @@ run_tool() {
   fi
 }
 
+hearth_warm() { # hearth_warm RUN: the full backup and the incrementals with changed ranges inside one running JVM
+  local run="$1" dir="$RUNROOT/r$run/hearth-warm" out="$RESULTS/cmd/hearth-warm-r$run.out"
+  rm -rf "$dir"; mkdir -p "$RESULTS/cmd"
+  "$JAVA_HOME/bin/java" -Xms32m -Xmx256m -XX:MaxDirectMemorySize=256m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED \
+    -cp "$ROOT/hearth-bench/target/classes:$ROOT/hearth-bench/target/lib/*" io.hearth.bench.WarmIncrementals "$dir" "$IMG" >"$out"
+  local op seconds stored
+  while read -r op seconds stored; do
+    record "$run" hearth-warm "$op" "$seconds" "$(stat -c %s "$IMG/base.img")" 0 0 "$stored" "" "" "" "$seconds"
+  done < <(python3 -c 'import json,sys
+for line in open(sys.argv[1]):
+    d = json.loads(line); print(d["op"], d["seconds"], d["bytes_stored"])' "$out")
+  rm -rf "$dir"
+}
+
 # ---------------------------------------------------------------- main
 IMG="$WORK/images/$SIZE-s$SEED"
 make_images "$IMG" "$SIZE" 0.40 0.30 1
@@ -494,6 +508,7 @@ for ((run = 1; run <= RUNS; run++)); do
   if [[ $COMPARE == 1 ]]; then
     log "== run $run of $RUNS: comparison ($TOOLS) on a $SIZE image"
     has_tool hearth && run_tool hearth_compare "$run"
+    has_tool hearth && run_tool hearth_warm "$run"
     has_tool hearth-enc && run_tool hearth_compare "$run" hearth-enc
     has_tool restic && run_tool restic_compare "$run"
     has_tool borg && run_tool borg_compare "$run"
