@@ -387,6 +387,7 @@ final class NbdConnection {
                     ByteBuffer data = ByteBuffer.allocate((int) request.length());
                     chosen.read(data, request.offset());
                     replyRead(request, data.array());
+                    server.countRead(request.length());
                 }
                 case CMD_WRITE -> {
                     chosen.write(request.payload(), request.offset(), fua);

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +64,7 @@ public final class NbdServer implements AutoCloseable {
     private final Map<String, NbdExport> exports = new ConcurrentHashMap<>();
     private final Set<NbdConnection> connections = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
+    private final LongAdder bytesRead = new LongAdder();
 
     private NbdServer(Options options, ServerSocket socket) {
         this.options = options;
@@ -113,6 +115,15 @@ public final class NbdServer implements AutoCloseable {
     /** How many clients are connected, in the handshake or transmitting. */
     public int connectionCount() {
         return connections.size();
+    }
+
+    /** Bytes of data sent in reply to READ requests since the server started, over all exports. */
+    public long bytesRead() {
+        return bytesRead.sum();
+    }
+
+    void countRead(long bytes) {
+        bytesRead.add(bytes);
     }
 
     Optional<NbdExport> export(String name) {

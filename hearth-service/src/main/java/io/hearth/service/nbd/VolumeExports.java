@@ -150,6 +150,11 @@ public final class VolumeExports implements AutoCloseable {
         return server.port();
     }
 
+    /** Bytes served to READ requests since start, over all exports: what remote readers actually fetched. */
+    public long bytesRead() {
+        return server.bytesRead();
+    }
+
     @Override
     public void close() throws IOException {
         server.close();

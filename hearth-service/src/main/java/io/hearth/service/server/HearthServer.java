@@ -20,6 +20,7 @@ import io.hearth.service.nbd.ChangeTracker;
 import io.hearth.service.nbd.ExportDao;
 import io.hearth.service.nbd.Tls;
 import io.hearth.service.nbd.VolumeExports;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.hearth.service.quota.QuotaService;
 import io.hearth.service.backup.BackupMessage;
 import io.hearth.service.backup.RepositoryBackupEngine;
@@ -232,6 +233,10 @@ public final class HearthServer implements AutoCloseable {
             backupManager.resumeDeletes();
         }
 
+        if (exports != null) {
+            FunctionCounter.builder("hearth.nbd.read", exports, VolumeExports::bytesRead).baseUnit("bytes")
+                    .description("Bytes sent in reply to NBD READ requests, over all exports").register(metrics.registry());
+        }
         metrics.gauge("hearth.bus.messages.in.flight", "Messages this process is handling now", bus::inFlight);
         OpsEndpoints ops = new OpsEndpoints(metrics, Map.of("database", database::unavailableReason, "bus", bus::unavailableReason));
 
