@@ -30,8 +30,10 @@ import javax.net.ssl.SSLSocket;
  * data straight into the caller's buffer, so many requests can be in flight on one connection.
  */
 public final class NbdClient implements AutoCloseable {
-    /** Reads larger than this are split into requests sent back to back, all in flight together. */
-    private static final int READ_REQUEST = 256 << 10;
+    /** Reads and writes larger than this are split into requests sent back to back, all in flight together. */
+    private static final int REQUEST_BYTES = 256 << 10;
+    /** Direct buffers are copied to the stream through this much heap at a time (under the stream's lock). */
+    private static final int COPY_BYTES = 64 << 10;
 
     /** Where and what to connect to. */
     public record Target(String host, int port, String exportName, Optional<SSLContext> tls) {
@@ -72,6 +74,7 @@ public final class NbdClient implements AutoCloseable {
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong cookies = new AtomicLong();
     private final Thread reader;
+    private final byte[] copy = new byte[COPY_BYTES];
     private volatile IOException failure;
 
     private static final class Pending {
@@ -233,25 +236,50 @@ public final class NbdClient implements AutoCloseable {
         return allocationContext.isPresent();
     }
 
+    /** Whether the server takes WRITE_ZEROES (otherwise zeros must be written as data). */
+    public boolean canWriteZeroes() {
+        return (flags & TFLAG_SEND_WRITE_ZEROES) != 0;
+    }
+
     /** Fills {@code destination} from its position to its limit with the export's bytes at {@code offset}. */
     public void read(ByteBuffer destination, long offset) throws IOException {
         List<Pending> parts = new ArrayList<>();
         ByteBuffer whole = destination.slice();
-        for (int at = 0; at < whole.limit(); at += READ_REQUEST) {
-            int length = Math.min(READ_REQUEST, whole.limit() - at);
+        for (int at = 0; at < whole.limit(); at += REQUEST_BYTES) {
+            int length = Math.min(REQUEST_BYTES, whole.limit() - at);
             Pending part = new Pending(CMD_READ, offset + at, whole.slice(at, length));
             send(part, 0, offset + at, length, null);
             parts.add(part);
         }
-        for (Pending part : parts) {
-            await(part);
-        }
+        awaitAll(parts);
         destination.position(destination.limit());
     }
 
+    /** Writes {@code source} from its position to its limit at {@code offset}, in requests all in flight together. */
     public void write(ByteBuffer source, long offset, boolean fua) throws IOException {
-        int length = source.remaining();
-        await(send(new Pending(CMD_WRITE, offset, null), fua ? CMD_FLAG_FUA : 0, offset, length, source));
+        List<Pending> parts = new ArrayList<>();
+        ByteBuffer whole = source.slice();
+        for (int at = 0; at < whole.limit(); at += REQUEST_BYTES) {
+            int length = Math.min(REQUEST_BYTES, whole.limit() - at);
+            parts.add(send(new Pending(CMD_WRITE, offset + at, null), fua ? CMD_FLAG_FUA : 0, offset + at, length, whole.slice(at, length)));
+        }
+        awaitAll(parts);
+        source.position(source.limit());
+    }
+
+    /** Waits for every part, then reports the first failure: nothing is left in flight when this returns. */
+    private void awaitAll(List<Pending> parts) throws IOException {
+        IOException first = null;
+        for (Pending part : parts) {
+            try {
+                await(part);
+            } catch (IOException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 
     public void flush() throws IOException {
@@ -295,9 +323,11 @@ public final class NbdClient implements AutoCloseable {
                         out.write(payload.array(), payload.arrayOffset() + payload.position(), payload.remaining());
                         payload.position(payload.limit());
                     } else {
-                        byte[] copy = new byte[payload.remaining()];
-                        payload.get(copy);
-                        out.write(copy);
+                        while (payload.hasRemaining()) {
+                            int piece = Math.min(copy.length, payload.remaining());
+                            payload.get(copy, 0, piece);
+                            out.write(copy, 0, piece);
+                        }
                     }
                 }
                 out.flush();
