@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +36,8 @@ public final class NbdClient implements AutoCloseable {
     private static final int REQUEST_BYTES = 256 << 10;
     /** Direct buffers are copied to the stream through this much heap at a time (under the stream's lock). */
     private static final int COPY_BYTES = 64 << 10;
+    /** Read-only zeros that fill the caller's buffer where the server replies with a hole. */
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 << 10).asReadOnlyBuffer();
 
     /** Where and what to connect to. */
     public record Target(String host, int port, String exportName, Optional<SSLContext> tls) {
@@ -65,7 +69,7 @@ public final class NbdClient implements AutoCloseable {
 
     private final Target target;
     private final Socket socket;
-    private final DataInputStream in;
+    private final ChannelInput in;
     private final DataOutputStream out;
     private final long size;
     private final int flags;
@@ -98,7 +102,10 @@ public final class NbdClient implements AutoCloseable {
     private NbdClient(Target target, Handshake handshake) {
         this.target = target;
         this.socket = handshake.socket();
-        this.in = handshake.in();
+        // The handshake's buffered stream is empty here: the server sends nothing until asked. A TLS socket answers
+        // getChannel() with the plain channel beneath it, so only a plain connection reads from its channel.
+        this.in = new ChannelInput(socket instanceof SSLSocket || socket.getChannel() == null ? Channels.newChannel(handshake.in())
+                : socket.getChannel());
         this.out = handshake.out();
         this.size = handshake.size();
         this.flags = handshake.flags();
@@ -108,7 +115,8 @@ public final class NbdClient implements AutoCloseable {
     }
 
     public static NbdClient connect(Target target, Duration timeout) throws IOException {
-        Socket socket = new Socket();
+        // A channel's socket: replies are then read from the channel straight into the callers' buffers.
+        Socket socket = SocketChannel.open().socket();
         try {
             socket.connect(new InetSocketAddress(target.host(), target.port()), (int) timeout.toMillis());
             socket.setTcpNoDelay(true);
@@ -386,7 +394,7 @@ public final class NbdClient implements AutoCloseable {
         if (error != 0) {
             request.error = new NbdException(describe(target) + " failed request " + request.type + " at " + request.offset + ": error " + error, error);
         } else if (request.type == CMD_READ) {
-            readInto(request.destination.duplicate().clear(), request.destination.limit());
+            in.readFully(request.destination.duplicate().clear());
         }
         request.done.complete(null);
     }
@@ -399,14 +407,14 @@ public final class NbdClient implements AutoCloseable {
         boolean last = (chunkFlags & REPLY_FLAG_DONE) != 0;
         Pending request = take(cookie, last);
         switch (type) {
-            case REPLY_TYPE_NONE -> in.skipNBytes(length);
+            case REPLY_TYPE_NONE -> in.skip(length);
             case REPLY_TYPE_OFFSET_DATA -> {
                 long at = in.readLong() - request.offset;
                 long count = length - 8;
                 if (request.destination == null || at < 0 || at + count > request.destination.limit()) {
                     throw new IOException("data chunk outside its request");
                 }
-                readInto(request.destination.duplicate().position((int) at), (int) count);
+                in.readFully(request.destination.duplicate().position((int) at).limit((int) (at + count)));
             }
             case REPLY_TYPE_OFFSET_HOLE -> {
                 long at = in.readLong() - request.offset;
@@ -414,9 +422,9 @@ public final class NbdClient implements AutoCloseable {
                 if (request.destination == null || at < 0 || at + count > request.destination.limit()) {
                     throw new IOException("hole chunk outside its request");
                 }
-                ByteBuffer zeros = request.destination.duplicate();
-                for (int i = (int) at; i < at + count; i++) {
-                    zeros.put(i, (byte) 0);
+                ByteBuffer hole = request.destination.duplicate().position((int) at).limit((int) (at + count));
+                while (hole.hasRemaining()) {
+                    hole.put(ZEROS.slice(0, Math.min(ZEROS.capacity(), hole.remaining())));
                 }
             }
             case REPLY_TYPE_BLOCK_STATUS -> {
@@ -434,27 +442,15 @@ public final class NbdClient implements AutoCloseable {
             case REPLY_TYPE_ERROR, REPLY_TYPE_ERROR_OFFSET -> {
                 int error = in.readInt();
                 int messageLength = in.readUnsignedShort();
-                String message = new String(in.readNBytes(messageLength), StandardCharsets.UTF_8);
-                in.skipNBytes(length - 6 - messageLength);
+                String message = new String(in.readBytes(messageLength), StandardCharsets.UTF_8);
+                in.skip(length - 6 - messageLength);
                 request.error = new NbdException(describe(target) + " failed request " + request.type + " at " + request.offset + ": "
                         + message + " (error " + error + ")", error);
             }
-            default -> in.skipNBytes(length); // unknown non-error chunks may be ignored
+            default -> in.skip(length); // unknown non-error chunks may be ignored
         }
         if (last) {
             request.done.complete(null);
-        }
-    }
-
-    private void readInto(ByteBuffer target, int count) throws IOException {
-        if (target.hasArray()) {
-            in.readFully(target.array(), target.arrayOffset() + target.position(), count);
-        } else {
-            byte[] copy = in.readNBytes(count);
-            if (copy.length < count) {
-                throw new EOFException();
-            }
-            target.put(copy);
         }
     }
 
