@@ -4,7 +4,7 @@
 #   2. 1% of it changed in clusters through NBD (qemu-io), then an incremental with the changed-block map;
 #   3. the same changes again with the map invalidated, then the incremental that reads everything;
 #   4. sequential read throughput of the volume over NBD (nbdcopy), from Hearth's export and from qemu-nbd
-#      serving the same file.
+#      serving the same file, both from the page cache (bench/nbd-read.sh repeats that part alone, with medians).
 #
 #   bench/nbd.sh                 # 8 GiB, 1% in 2 MiB clusters
 #   bench/nbd.sh --size 1 --clusters 5   # quick look (size in GiB)
@@ -133,6 +133,8 @@ FULLREAD=$(backup true)
 read -r FR_S FR_READ < <(stats "$FULLREAD")
 
 log "sequential read over NBD: Hearth's export, then qemu-nbd on the same file"
+# Both from the page cache: otherwise the first reader pays the disk and the second gets the cache it warmed.
+cat "$FILE" > /dev/null
 read -r ATT URI < <(attach "$VOLUME" ro)
 start=$(now); nbdcopy "$URI" null:; HEARTH_READ_S=$(python3 -c "print($(now) - $start)")
 detach "$ATT"

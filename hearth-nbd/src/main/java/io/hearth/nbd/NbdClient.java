@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,8 +32,12 @@ import javax.net.ssl.SSLSocket;
  * data straight into the caller's buffer, so many requests can be in flight on one connection.
  */
 public final class NbdClient implements AutoCloseable {
-    /** Reads larger than this are split into requests sent back to back, all in flight together. */
-    private static final int READ_REQUEST = 256 << 10;
+    /** Reads and writes larger than this are split into requests sent back to back, all in flight together. */
+    private static final int REQUEST_BYTES = 256 << 10;
+    /** Direct buffers are copied to the stream through this much heap at a time (under the stream's lock). */
+    private static final int COPY_BYTES = 64 << 10;
+    /** Read-only zeros that fill the caller's buffer where the server replies with a hole. */
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 << 10).asReadOnlyBuffer();
 
     /** Where and what to connect to. */
     public record Target(String host, int port, String exportName, Optional<SSLContext> tls) {
@@ -63,7 +69,7 @@ public final class NbdClient implements AutoCloseable {
 
     private final Target target;
     private final Socket socket;
-    private final DataInputStream in;
+    private final ChannelInput in;
     private final DataOutputStream out;
     private final long size;
     private final int flags;
@@ -72,6 +78,7 @@ public final class NbdClient implements AutoCloseable {
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong cookies = new AtomicLong();
     private final Thread reader;
+    private final byte[] copy = new byte[COPY_BYTES];
     private volatile IOException failure;
 
     private static final class Pending {
@@ -95,7 +102,10 @@ public final class NbdClient implements AutoCloseable {
     private NbdClient(Target target, Handshake handshake) {
         this.target = target;
         this.socket = handshake.socket();
-        this.in = handshake.in();
+        // The handshake's buffered stream is empty here: the server sends nothing until asked. A TLS socket answers
+        // getChannel() with the plain channel beneath it, so only a plain connection reads from its channel.
+        this.in = new ChannelInput(socket instanceof SSLSocket || socket.getChannel() == null ? Channels.newChannel(handshake.in())
+                : socket.getChannel());
         this.out = handshake.out();
         this.size = handshake.size();
         this.flags = handshake.flags();
@@ -105,7 +115,8 @@ public final class NbdClient implements AutoCloseable {
     }
 
     public static NbdClient connect(Target target, Duration timeout) throws IOException {
-        Socket socket = new Socket();
+        // A channel's socket: replies are then read from the channel straight into the callers' buffers.
+        Socket socket = SocketChannel.open().socket();
         try {
             socket.connect(new InetSocketAddress(target.host(), target.port()), (int) timeout.toMillis());
             socket.setTcpNoDelay(true);
@@ -233,25 +244,50 @@ public final class NbdClient implements AutoCloseable {
         return allocationContext.isPresent();
     }
 
+    /** Whether the server takes WRITE_ZEROES (otherwise zeros must be written as data). */
+    public boolean canWriteZeroes() {
+        return (flags & TFLAG_SEND_WRITE_ZEROES) != 0;
+    }
+
     /** Fills {@code destination} from its position to its limit with the export's bytes at {@code offset}. */
     public void read(ByteBuffer destination, long offset) throws IOException {
         List<Pending> parts = new ArrayList<>();
         ByteBuffer whole = destination.slice();
-        for (int at = 0; at < whole.limit(); at += READ_REQUEST) {
-            int length = Math.min(READ_REQUEST, whole.limit() - at);
+        for (int at = 0; at < whole.limit(); at += REQUEST_BYTES) {
+            int length = Math.min(REQUEST_BYTES, whole.limit() - at);
             Pending part = new Pending(CMD_READ, offset + at, whole.slice(at, length));
             send(part, 0, offset + at, length, null);
             parts.add(part);
         }
-        for (Pending part : parts) {
-            await(part);
-        }
+        awaitAll(parts);
         destination.position(destination.limit());
     }
 
+    /** Writes {@code source} from its position to its limit at {@code offset}, in requests all in flight together. */
     public void write(ByteBuffer source, long offset, boolean fua) throws IOException {
-        int length = source.remaining();
-        await(send(new Pending(CMD_WRITE, offset, null), fua ? CMD_FLAG_FUA : 0, offset, length, source));
+        List<Pending> parts = new ArrayList<>();
+        ByteBuffer whole = source.slice();
+        for (int at = 0; at < whole.limit(); at += REQUEST_BYTES) {
+            int length = Math.min(REQUEST_BYTES, whole.limit() - at);
+            parts.add(send(new Pending(CMD_WRITE, offset + at, null), fua ? CMD_FLAG_FUA : 0, offset + at, length, whole.slice(at, length)));
+        }
+        awaitAll(parts);
+        source.position(source.limit());
+    }
+
+    /** Waits for every part, then reports the first failure: nothing is left in flight when this returns. */
+    private void awaitAll(List<Pending> parts) throws IOException {
+        IOException first = null;
+        for (Pending part : parts) {
+            try {
+                await(part);
+            } catch (IOException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 
     public void flush() throws IOException {
@@ -295,9 +331,11 @@ public final class NbdClient implements AutoCloseable {
                         out.write(payload.array(), payload.arrayOffset() + payload.position(), payload.remaining());
                         payload.position(payload.limit());
                     } else {
-                        byte[] copy = new byte[payload.remaining()];
-                        payload.get(copy);
-                        out.write(copy);
+                        while (payload.hasRemaining()) {
+                            int piece = Math.min(copy.length, payload.remaining());
+                            payload.get(copy, 0, piece);
+                            out.write(copy, 0, piece);
+                        }
                     }
                 }
                 out.flush();
@@ -356,7 +394,7 @@ public final class NbdClient implements AutoCloseable {
         if (error != 0) {
             request.error = new NbdException(describe(target) + " failed request " + request.type + " at " + request.offset + ": error " + error, error);
         } else if (request.type == CMD_READ) {
-            readInto(request.destination.duplicate().clear(), request.destination.limit());
+            in.readFully(request.destination.duplicate().clear());
         }
         request.done.complete(null);
     }
@@ -369,14 +407,14 @@ public final class NbdClient implements AutoCloseable {
         boolean last = (chunkFlags & REPLY_FLAG_DONE) != 0;
         Pending request = take(cookie, last);
         switch (type) {
-            case REPLY_TYPE_NONE -> in.skipNBytes(length);
+            case REPLY_TYPE_NONE -> in.skip(length);
             case REPLY_TYPE_OFFSET_DATA -> {
                 long at = in.readLong() - request.offset;
                 long count = length - 8;
                 if (request.destination == null || at < 0 || at + count > request.destination.limit()) {
                     throw new IOException("data chunk outside its request");
                 }
-                readInto(request.destination.duplicate().position((int) at), (int) count);
+                in.readFully(request.destination.duplicate().position((int) at).limit((int) (at + count)));
             }
             case REPLY_TYPE_OFFSET_HOLE -> {
                 long at = in.readLong() - request.offset;
@@ -384,9 +422,9 @@ public final class NbdClient implements AutoCloseable {
                 if (request.destination == null || at < 0 || at + count > request.destination.limit()) {
                     throw new IOException("hole chunk outside its request");
                 }
-                ByteBuffer zeros = request.destination.duplicate();
-                for (int i = (int) at; i < at + count; i++) {
-                    zeros.put(i, (byte) 0);
+                ByteBuffer hole = request.destination.duplicate().position((int) at).limit((int) (at + count));
+                while (hole.hasRemaining()) {
+                    hole.put(ZEROS.slice(0, Math.min(ZEROS.capacity(), hole.remaining())));
                 }
             }
             case REPLY_TYPE_BLOCK_STATUS -> {
@@ -404,27 +442,15 @@ public final class NbdClient implements AutoCloseable {
             case REPLY_TYPE_ERROR, REPLY_TYPE_ERROR_OFFSET -> {
                 int error = in.readInt();
                 int messageLength = in.readUnsignedShort();
-                String message = new String(in.readNBytes(messageLength), StandardCharsets.UTF_8);
-                in.skipNBytes(length - 6 - messageLength);
+                String message = new String(in.readBytes(messageLength), StandardCharsets.UTF_8);
+                in.skip(length - 6 - messageLength);
                 request.error = new NbdException(describe(target) + " failed request " + request.type + " at " + request.offset + ": "
                         + message + " (error " + error + ")", error);
             }
-            default -> in.skipNBytes(length); // unknown non-error chunks may be ignored
+            default -> in.skip(length); // unknown non-error chunks may be ignored
         }
         if (last) {
             request.done.complete(null);
-        }
-    }
-
-    private void readInto(ByteBuffer target, int count) throws IOException {
-        if (target.hasArray()) {
-            in.readFully(target.array(), target.arrayOffset() + target.position(), count);
-        } else {
-            byte[] copy = in.readNBytes(count);
-            if (copy.length < count) {
-                throw new EOFException();
-            }
-            target.put(copy);
         }
     }
 

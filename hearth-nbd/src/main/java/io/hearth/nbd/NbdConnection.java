@@ -10,6 +10,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,9 +38,11 @@ final class NbdConnection {
     private DataInputStream in;
     private DataOutputStream out;
     private final Object writeLock = new Object();
+    /** The header of a READ reply sent from a direct buffer; used under {@link #writeLock}. */
+    private final ByteBuffer replyHeader = ByteBuffer.allocateDirect(32);
     private volatile NbdExport export;
     private boolean structured;
-    private boolean tlsActive;
+    private volatile boolean tlsActive;
     private Optional<String> metaContextExport = Optional.empty();
 
     NbdConnection(NbdServer server, Socket socket) {
@@ -384,9 +387,8 @@ final class NbdConnection {
             boolean fua = (request.flags() & CMD_FLAG_FUA) != 0;
             switch (request.type()) {
                 case CMD_READ -> {
-                    ByteBuffer data = ByteBuffer.allocate((int) request.length());
-                    chosen.read(data, request.offset());
-                    replyRead(request, data.array());
+                    read(chosen, request);
+                    server.countRead(request.length());
                 }
                 case CMD_WRITE -> {
                     chosen.write(request.payload(), request.offset(), fua);
@@ -445,16 +447,56 @@ final class NbdConnection {
         return 0;
     }
 
-    private void replyRead(Request request, byte[] data) throws IOException {
-        synchronized (writeLock) {
-            if (structured) {
-                chunkHeader(request.cookie(), REPLY_TYPE_OFFSET_DATA, 8 + data.length);
-                out.writeLong(request.offset());
-            } else {
-                simpleHeader(request.cookie(), 0);
+    /**
+     * Reads the range (outside the reply lock, so reads of one connection reach the disk in parallel) and sends it. A
+     * plain connection's usual request is read into a pooled direct buffer and written from it with its header in one
+     * gathering write; TLS connections, large requests and requests beyond the pool go through a heap array and the
+     * stream.
+     */
+    private void read(NbdExport chosen, Request request) throws IOException {
+        int length = (int) request.length();
+        BufferPool pool = server.replyBuffers();
+        // A TLS socket still answers getChannel() with the plain channel beneath it: only a plain connection uses it.
+        SocketChannel channel = tlsActive ? null : socket.getChannel();
+        Optional<ByteBuffer> pooled = channel == null || length > NbdServer.REPLY_BUFFER ? Optional.empty() : pool.take(length);
+        if (pooled.isEmpty()) {
+            ByteBuffer data = ByteBuffer.allocate(length);
+            chosen.read(data, request.offset());
+            synchronized (writeLock) {
+                readHeader(request, length);
+                out.write(data.array());
+                out.flush();
             }
-            out.write(data);
-            out.flush();
+            return;
+        }
+        ByteBuffer data = pooled.get();
+        try {
+            chosen.read(data, request.offset());
+            data.flip();
+            synchronized (writeLock) {
+                ByteBuffer header = replyHeader.clear();
+                if (structured) {
+                    header.putInt(STRUCTURED_REPLY_MAGIC).putShort((short) REPLY_FLAG_DONE).putShort((short) REPLY_TYPE_OFFSET_DATA)
+                            .putLong(request.cookie()).putInt(8 + length).putLong(request.offset());
+                } else {
+                    header.putInt(SIMPLE_REPLY_MAGIC).putInt(0).putLong(request.cookie());
+                }
+                ByteBuffer[] reply = {header.flip(), data};
+                while (data.hasRemaining()) {
+                    channel.write(reply);
+                }
+            }
+        } finally {
+            pool.give(data);
+        }
+    }
+
+    private void readHeader(Request request, int length) throws IOException {
+        if (structured) {
+            chunkHeader(request.cookie(), REPLY_TYPE_OFFSET_DATA, 8 + length);
+            out.writeLong(request.offset());
+        } else {
+            simpleHeader(request.cookie(), 0);
         }
     }
 

@@ -5,12 +5,14 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,11 +60,18 @@ public final class NbdServer implements AutoCloseable {
         }
     }
 
+    /** READ replies up to this size are read into pooled direct buffers (nbdcopy and Hearth's client ask 256 KiB). */
+    static final int REPLY_BUFFER = 256 << 10;
+    /** Reply buffers over all connections (64 MiB of direct memory); READs beyond them take the heap path. */
+    private static final int MAX_REPLY_BUFFERS = 256;
+
     private final Options options;
     private final ServerSocket socket;
     private final Map<String, NbdExport> exports = new ConcurrentHashMap<>();
     private final Set<NbdConnection> connections = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
+    private final LongAdder bytesRead = new LongAdder();
+    private final BufferPool replyBuffers = new BufferPool(REPLY_BUFFER, MAX_REPLY_BUFFERS);
 
     private NbdServer(Options options, ServerSocket socket) {
         this.options = options;
@@ -71,7 +80,8 @@ public final class NbdServer implements AutoCloseable {
     }
 
     public static NbdServer start(Options options) throws IOException {
-        ServerSocket socket = new ServerSocket();
+        // A channel's socket: accepted connections then have a channel too, which sends READ replies from direct buffers.
+        ServerSocket socket = ServerSocketChannel.open().socket();
         socket.setReuseAddress(true);
         socket.bind(options.bind());
         NbdServer server = new NbdServer(options, socket);
@@ -113,6 +123,19 @@ public final class NbdServer implements AutoCloseable {
     /** How many clients are connected, in the handshake or transmitting. */
     public int connectionCount() {
         return connections.size();
+    }
+
+    /** Bytes of data sent in reply to READ requests since the server started, over all exports. */
+    public long bytesRead() {
+        return bytesRead.sum();
+    }
+
+    BufferPool replyBuffers() {
+        return replyBuffers;
+    }
+
+    void countRead(long bytes) {
+        bytesRead.add(bytes);
     }
 
     Optional<NbdExport> export(String name) {

@@ -8,9 +8,8 @@ import io.hearth.engine.source.BlockSource;
 import io.hearth.engine.source.FileBlockSource;
 import io.hearth.nbd.NbdBlockSource;
 import io.hearth.nbd.NbdClient;
+import io.hearth.nbd.NbdRestoreSink;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -20,8 +19,6 @@ import java.time.Duration;
  */
 final class Locations {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
-    private static final int COPY_CHUNK = 4 << 20;
-    private static final long ZERO_CHUNK = 1L << 30;
 
     private Locations() {}
 
@@ -45,52 +42,23 @@ final class Locations {
     }
 
     /**
-     * Restores into {@code location}. An NBD export is written from a sparse staging file under {@code staging}
-     * (the engine restores into files): data is written, holes become write-zeroes, so the export stays sparse.
+     * Restores into {@code location}. An NBD export is written directly (data with many requests in flight, runs of zero
+     * blocks as write-zeroes, a flush at the end): nothing is staged on local disk.
      */
-    static RestoreResult restore(Repository repository, String backupId, String location, Path staging, ProgressListener progress)
-            throws IOException {
+    static RestoreResult restore(Repository repository, String backupId, String location, ProgressListener progress) {
         if (!NbdClient.Target.isUri(location)) {
             return repository.restore(backupId, Path.of(location), progress);
         }
-        try (NbdClient client = NbdClient.connect(target(location), CONNECT_TIMEOUT)) {
-            if (client.readOnly()) {
-                throw HearthException.badInput(location + " is a read-only export; attach the volume read-write to restore onto it");
-            }
-            Files.createDirectories(staging);
-            Path file = Files.createTempFile(staging, "restore-", ".raw");
-            try {
-                RestoreResult result = repository.restore(backupId, file, progress);
-                if (result.bytesTotal() > client.size()) {
-                    throw HearthException.badInput("backup " + backupId + " has " + result.bytesTotal() + " bytes; " + location + " only "
-                            + client.size());
-                }
-                copy(file, client);
-                return result;
-            } finally {
-                Files.deleteIfExists(file);
-            }
+        NbdRestoreSink sink;
+        try {
+            sink = NbdRestoreSink.of(NbdClient.connect(target(location), CONNECT_TIMEOUT), location);
+        } catch (IOException e) {
+            throw HearthException.badInput("cannot write " + location + ": " + e.getMessage());
         }
-    }
-
-    private static void copy(Path file, NbdClient client) throws IOException {
-        try (FileBlockSource source = FileBlockSource.open(file)) {
-            long size = source.size();
-            ByteBuffer buffer = ByteBuffer.allocate(COPY_CHUNK);
-            for (long at = 0; at < size; ) {
-                long data = Math.min(source.nextData(at), size);
-                for (long zero = at; zero < data; zero += ZERO_CHUNK) {
-                    client.writeZeroes(zero, Math.min(ZERO_CHUNK, data - zero), true);
-                }
-                long end = Math.min(source.nextHole(data), size);
-                for (long position = data; position < end; position += buffer.limit()) {
-                    buffer.clear().limit((int) Math.min(COPY_CHUNK, end - position));
-                    source.readFully(buffer, position);
-                    client.write(buffer.flip(), position, false);
-                }
-                at = Math.max(end, data + (data < size ? 1 : 0));
-            }
-            client.flush();
+        try (sink) {
+            return repository.restore(backupId, sink, progress);
+        } catch (IOException e) {
+            throw HearthException.badInput("closing " + location + " failed: " + e.getMessage());
         }
     }
 }

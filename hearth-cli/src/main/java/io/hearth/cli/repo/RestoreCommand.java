@@ -31,7 +31,7 @@ final class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws java.io.IOException {
         try (Repository repository = options.open(); ProgressBar bar = new ProgressBar("restore", !options.json)) {
-            RestoreResult r = Locations.restore(repository, backupId, target, options.cacheRoot().resolve("staging"), bar);
+            RestoreResult r = Locations.restore(repository, backupId, target, bar);
             bar.close();
             Output.print(options.json, new Result(backupId, r.bytesTotal(), r.bytesWritten(), r.blocksZero(), r.seconds()),
                     "restored backup " + backupId + " to " + target + ": " + Sizes.format(r.bytesTotal()) + " ("

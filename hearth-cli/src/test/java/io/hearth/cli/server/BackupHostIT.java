@@ -77,6 +77,29 @@ class BackupHostIT {
         return written;
     }
 
+    /** What {@code written} puts at {@code [at, at + length)} of an otherwise zero volume. */
+    private static byte[] expected(Map<Long, byte[]> written, long at, int length) {
+        byte[] expected = new byte[length];
+        for (Map.Entry<Long, byte[]> entry : written.entrySet()) {
+            long from = Math.max(at, entry.getKey());
+            long to = Math.min(at + length, entry.getKey() + entry.getValue().length);
+            if (from < to) {
+                System.arraycopy(entry.getValue(), (int) (from - entry.getKey()), expected, (int) (from - at), (int) (to - from));
+            }
+        }
+        return expected;
+    }
+
+    /** The volume host's count of bytes its NBD exports sent to READ requests (its /metrics). */
+    private static long nbdBytesServed(ServerProcess server) throws IOException, InterruptedException {
+        var client = java.net.http.HttpClient.newHttpClient();
+        String metrics = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(line -> line.startsWith("hearth_nbd_read_bytes_total"))
+                .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).findFirst()
+                .orElseThrow(() -> new AssertionError("no hearth_nbd_read_bytes_total in /metrics"));
+    }
+
     @Test
     void aBackupHostBacksUpAndRestoresAVolumeThroughNbd() throws Exception {
         Path config = dir.resolve("volume-host.conf");
@@ -93,11 +116,15 @@ class BackupHostIT {
             String cache = dir.resolve("backup-host/cache").toString();
             hearthProcess("repo", "init", "--repo", repo, "--cache-dir", cache);
             String[] reading = attach(api, volume, "backup-host", "ro");
+            long servedBefore = nbdBytesServed(server);
             JsonNode backup = ApiClient.parse(hearthProcess("repo", "backup", "--repo", repo, "--cache-dir", cache, "--source", reading[1], "--json"));
+            long served = nbdBytesServed(server) - servedBefore;
             api.delete("/attachments/" + reading[0]);
             assertThat(backup.get("source_size").asLong()).isEqualTo(1L << 30);
-            // BLOCK_STATUS: only the 3 MiB of data (in whole blocks) were read, not the gigabyte.
+            // BLOCK_STATUS: only the 3 MiB of data (in whole blocks) were read, not the gigabyte; the volume host's own
+            // count of bytes it sent says the same as the backup host's.
             assertThat(backup.get("bytes_read").asLong()).isBetween(3L * MIB, 4L * MIB);
+            assertThat(served).isBetween(3L * MIB, 4L * MIB);
 
             write(api, volume, 2);
             api.await("/volumes/" + volume, v -> v.at("/volume/status").asText().equals("available"), WAIT, () -> {});
@@ -107,16 +134,17 @@ class BackupHostIT {
 
             String[] checking = attach(api, volume, "compute-host", "ro");
             try (NbdClient client = NbdClient.connect(NbdClient.Target.parse(checking[1]), Duration.ofSeconds(30))) {
-                for (Map.Entry<Long, byte[]> entry : first.entrySet()) {
-                    ByteBuffer data = ByteBuffer.allocate(MIB);
-                    client.read(data, entry.getKey());
-                    assertThat(data.array()).as("restored bytes at " + entry.getKey()).isEqualTo(entry.getValue());
+                // Byte-identical to the first state throughout: its data where it was, zeros everywhere else (the
+                // second write's data at the same places is gone).
+                ByteBuffer data = ByteBuffer.allocate(16 * MIB);
+                for (long at = 0; at < client.size(); at += data.capacity()) {
+                    client.read(data.clear(), at);
+                    assertThat(data.array()).as("restored bytes at " + at).isEqualTo(expected(first, at, data.capacity()));
                 }
             }
             api.delete("/attachments/" + checking[0]);
-            try (var staged = Files.list(dir.resolve("backup-host/cache/staging"))) {
-                assertThat(staged).as("the staging file is removed").isEmpty();
-            }
+            // Written straight through NBD: nothing was staged on the backup host's disk.
+            assertThat(dir.resolve("backup-host/cache/staging")).doesNotExist();
             try (RandomAccessFile file = new RandomAccessFile(dir.resolve("volume-host/volumes/volume-" + volume).toFile(), "r")) {
                 assertThat(file.length()).isEqualTo(1L << 30);
             }

@@ -22,6 +22,7 @@ import io.hearth.engine.index.RepositoryIndex;
 import io.hearth.engine.lock.LockManager;
 import io.hearth.engine.pack.BlobReader;
 import io.hearth.engine.restore.RestoreResult;
+import io.hearth.engine.restore.RestoreSink;
 import io.hearth.engine.restore.Restorer;
 import io.hearth.engine.target.BackupTarget;
 import io.hearth.engine.target.ObjectInfo;
@@ -191,8 +192,7 @@ final class DefaultRepository implements Repository {
 
     @Override
     public RestoreResult restore(String backupId, Path targetPath, ProgressListener progress) {
-        BackupManifest manifest = findBackup(checkBackupId(backupId))
-                .orElseThrow(() -> HearthException.notFound("backup " + backupId + " does not exist in this repository"));
+        BackupManifest manifest = existingBackup(backupId);
         if (java.nio.file.Files.isDirectory(targetPath)) {
             throw HearthException.badInput("restore target " + targetPath + " is a directory; name a file or a block device");
         }
@@ -206,6 +206,22 @@ final class DefaultRepository implements Repository {
         } catch (IOException e) {
             throw unavailable("restore of backup " + backupId + " failed", e);
         }
+    }
+
+    @Override
+    public RestoreResult restore(String backupId, RestoreSink sink, ProgressListener progress) {
+        BackupManifest manifest = existingBackup(backupId);
+        try (RepositoryIndex index = loadIndex(Set.of());
+                BlobReader pages = new BlobReader(target, format)) {
+            return new Restorer(target, format, index, index.pages(pages, manifest.id()), threads).restore(manifest, sink, progress);
+        } catch (IOException e) {
+            throw unavailable("restore of backup " + backupId + " to " + sink.description() + " failed", e);
+        }
+    }
+
+    private BackupManifest existingBackup(String backupId) {
+        return findBackup(checkBackupId(backupId))
+                .orElseThrow(() -> HearthException.notFound("backup " + backupId + " does not exist in this repository"));
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.hearth.engine.backup.BackupManifest;
 import io.hearth.engine.backup.BackupRequest;
 import io.hearth.engine.gc.GcReport;
 import io.hearth.engine.restore.RestoreResult;
+import io.hearth.engine.restore.RestoreSink;
 import io.hearth.engine.target.BackupTarget;
 import io.hearth.engine.verify.VerifyReport;
 import java.nio.file.Path;
@@ -78,6 +79,13 @@ public interface Repository extends AutoCloseable {
      * Every block is verified against its id; a mismatch fails naming the backup and the offset.
      */
     RestoreResult restore(String backupId, Path target, ProgressListener progress);
+
+    /**
+     * Restores a backup into {@code sink} (an NBD export, say) without staging it anywhere: data blocks are written,
+     * runs of zero blocks become {@link RestoreSink#zero} calls, and the sink is flushed at the end. A backup larger
+     * than the sink's capacity is refused before anything is written.
+     */
+    RestoreResult restore(String backupId, RestoreSink sink, ProgressListener progress);
 
     /** Every committed backup, oldest first. */
     List<BackupManifest> listBackups();

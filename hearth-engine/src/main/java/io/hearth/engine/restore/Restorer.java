@@ -13,13 +13,9 @@ import io.hearth.engine.pack.PackEntry;
 import io.hearth.engine.pack.PackId;
 import io.hearth.engine.target.BackupTarget;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -33,9 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The restore data path, the backup's in reverse: walk the block list, coalesce blobs that lie
  * side by side in one pack into one ranged read, read several runs at once on virtual threads,
- * then decompress, verify and write them with positional writes on the worker pool. All-zero
- * blocks are left as holes in a regular file. Written data is flushed to the disk in the
- * background as the restore goes, so the final flush waits for the last stretch only.
+ * then decompress, verify and write them with positional writes on the worker pool into a
+ * {@link RestoreSink}. Runs of all-zero blocks are one zero() each: holes in a regular file,
+ * write-zeroes on an NBD export.
  */
 public final class Restorer {
     /** Largest single ranged read: big enough to stream, small enough to bound memory. */
@@ -44,8 +40,6 @@ public final class Restorer {
     static final int MAX_WRITE_BYTES = 4 << 20;
     /** Runs read ahead of the workers: a deep enough queue for a virtual or network disk. */
     static final int READ_AHEAD = 6;
-    /** A background flush starts after this much new data, so the disk writes while the workers decode. */
-    static final long WRITEBACK_BYTES = 64L << 20;
 
     private final BackupTarget target;
     private final RepositoryIndex index;
@@ -65,34 +59,39 @@ public final class Restorer {
 
     private record Run(PackId pack, long packOffset, int length, List<Blob> blobs) {}
 
+    /** Restores into a regular file (created or truncated, zero blocks left as holes) or a block device. */
     public RestoreResult restore(BackupManifest manifest, Path targetPath, ProgressListener progress) throws IOException {
+        try (FileRestoreSink sink = FileRestoreSink.open(targetPath, manifest.sourceSize())) {
+            return restore(manifest, sink, progress);
+        }
+    }
+
+    public RestoreResult restore(BackupManifest manifest, RestoreSink sink, ProgressListener progress) throws IOException {
         long started = System.nanoTime();
         long size = manifest.sourceSize();
-        boolean regularFile = !Files.exists(targetPath) || Files.isRegularFile(targetPath);
-        if (regularFile) {
-            try (RandomAccessFile file = new RandomAccessFile(targetPath.toFile(), "rw")) {
-                file.setLength(0); // dropping old data leaves holes where zero blocks go
-                file.setLength(size);
-            }
+        if (sink.capacity() < size) {
+            throw HearthException.badInput("backup " + manifest.id() + " has " + size + " bytes; " + sink.description() + " only "
+                    + sink.capacity());
         }
         AtomicLong zeroBlocks = new AtomicLong();
         long written;
-        try (FileChannel channel = FileChannel.open(targetPath, StandardOpenOption.WRITE, StandardOpenOption.CREATE);
-                Session session = new Session(manifest, channel, progress)) {
+        try (Session session = new Session(manifest, sink, progress)) {
             BlockListReader list = new BlockListReader(manifest.blockList(), pages);
             Run run = null;
-            ByteBuffer zeros = regularFile ? null : ByteBuffer.allocateDirect(manifest.blockSize());
+            long zeroFrom = -1; // where the current run of zero blocks began; one zero() call covers it
             for (long i = 0; list.hasNext(); i++) {
                 BlockId id = list.next();
                 long offset = i * manifest.blockSize();
                 int length = (int) Math.min(manifest.blockSize(), size - offset);
                 if (id.isZero()) {
                     zeroBlocks.incrementAndGet();
-                    if (zeros != null) {
-                        writeFully(channel, zeros.clear().limit(length), offset);
-                    }
+                    zeroFrom = zeroFrom < 0 ? offset : zeroFrom;
                     session.done.addAndGet(length);
                     continue;
+                }
+                if (zeroFrom >= 0) {
+                    sink.zero(zeroFrom, offset - zeroFrom);
+                    zeroFrom = -1;
                 }
                 PackEntry entry = index.find(id).orElseThrow(() -> missing(manifest, offset, id));
                 if (entry.plainLength() != length) {
@@ -112,11 +111,14 @@ public final class Restorer {
                     run = new Run(entry.pack(), entry.offset(), entry.storedLength(), blobs);
                 }
             }
+            if (zeroFrom >= 0) {
+                sink.zero(zeroFrom, size - zeroFrom);
+            }
             if (run != null) {
                 session.submit(run);
             }
             session.awaitAll();
-            session.writeback.finish();
+            sink.flush();
             written = session.written.get();
         }
         progress.progress(size, size);
@@ -131,7 +133,7 @@ public final class Restorer {
     /** One restore in progress: the target, the worker pool and its per-thread buffers, the runs in flight. */
     private final class Session implements AutoCloseable {
         private final BackupManifest manifest;
-        private final FileChannel channel;
+        private final RestoreSink sink;
         private final long size;
         private final ProgressListener progress;
         private final ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("restore-", 0).daemon().factory());
@@ -147,17 +149,15 @@ public final class Restorer {
         /** One buffer per run in flight, read ahead or being decoded. */
         private final BlockingQueue<ByteBuffer> runBuffers;
         private final ExecutorService reads = Executors.newVirtualThreadPerTaskExecutor();
-        private final Writeback writeback;
         private final AtomicLong written = new AtomicLong();
         private final AtomicLong done = new AtomicLong();
         private final BlockingQueue<CompletableFuture<Void>> inFlight;
 
-        Session(BackupManifest manifest, FileChannel channel, ProgressListener progress) {
+        Session(BackupManifest manifest, RestoreSink sink, ProgressListener progress) {
             this.manifest = manifest;
-            this.channel = channel;
+            this.sink = sink;
             this.size = manifest.sourceSize();
             this.progress = progress;
-            this.writeback = new Writeback(channel, WRITEBACK_BYTES);
             int coalesce = Math.max(MAX_WRITE_BYTES, manifest.blockSize());
             this.plainBuffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(coalesce));
             int window = threads + READ_AHEAD;
@@ -206,7 +206,7 @@ public final class Restorer {
                 int plainLength = blob.entry().plainLength();
                 boolean adjacent = pendingOffset >= 0 && pendingOffset + pending.position() == blob.volumeOffset();
                 if (pendingOffset >= 0 && (!adjacent || pending.remaining() < plainLength)) {
-                    flush(channel, pending, pendingOffset);
+                    flush(sink, pending, pendingOffset);
                     pendingOffset = -1;
                 }
                 if (pendingOffset < 0) {
@@ -225,9 +225,8 @@ public final class Restorer {
                 progress.progress(done.addAndGet(plainLength), size);
             }
             if (pendingOffset >= 0) {
-                flush(channel, pending, pendingOffset);
+                flush(sink, pending, pendingOffset);
             }
-            writeback.wrote(run.blobs().stream().mapToLong(blob -> blob.entry().plainLength()).sum());
         }
 
         void awaitAll() throws IOException {
@@ -264,19 +263,12 @@ public final class Restorer {
         }
     }
 
-    private static void flush(FileChannel channel, ByteBuffer pending, long offset) {
+    private static void flush(RestoreSink sink, ByteBuffer pending, long offset) {
         try {
-            writeFully(channel, pending.flip(), offset);
+            sink.write(pending.flip(), offset);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         pending.clear();
-    }
-
-    private static void writeFully(FileChannel channel, ByteBuffer data, long position) throws IOException {
-        ByteBuffer view = data.duplicate();
-        while (view.hasRemaining()) {
-            position += channel.write(view, position);
-        }
     }
 }

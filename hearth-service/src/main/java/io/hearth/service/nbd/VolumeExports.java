@@ -20,22 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves attached volumes to other hosts over NBD: one export per attachment, named by 128 random bits that
- * only the attachment's connection info tells. Writable exports mark the volume's changed-block map.
+ * Serves this volume service's attached volumes to other hosts over NBD: one export per attachment, named by 128 random
+ * bits that only the attachment's connection info tells, recorded with this host's address and port so that any api
+ * process can give that connection info. Writable exports mark the volume's changed-block map.
  */
 public final class VolumeExports implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VolumeExports.class);
-
-    /**
-     * What a client needs to connect: cinder's connection info data for {@code driver_volume_type: nbd}. With TLS the
-     * URI is libnbd's {@code nbds://}; qemu takes the same host, port and export with {@code tls-creds}.
-     */
-    public record Connection(String host, int port, String exportName, boolean readOnly, boolean tls) {
-        public String uri() {
-            String literal = host.contains(":") ? "[" + host + "]" : host;
-            return (tls ? "nbds://" : "nbd://") + literal + ":" + port + "/" + exportName;
-        }
-    }
 
     private record Served(VolumeExport record, FileExport file, Optional<DirtyMap> map) {}
 
@@ -43,14 +33,16 @@ public final class VolumeExports implements AutoCloseable {
     private final ExportDao exports;
     private final ChangeTracker tracker;
     private final Function<String, Path> volumePath;
+    private final String host;
     private final String advertisedHost;
     private final boolean tls;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Served> served = new ConcurrentHashMap<>();
 
-    private VolumeExports(NbdServer server, ExportDao exports, ChangeTracker tracker, Function<String, Path> volumePath, String advertisedHost,
-            boolean tls) {
+    private VolumeExports(NbdServer server, ExportDao exports, ChangeTracker tracker, Function<String, Path> volumePath, String host,
+            String advertisedHost, boolean tls) {
         this.server = server;
+        this.host = host;
         this.tls = tls;
         this.exports = exports;
         this.tracker = tracker;
@@ -59,15 +51,15 @@ public final class VolumeExports implements AutoCloseable {
     }
 
     /**
-     * Starts the NBD server (requiring TLS when {@code tls} is given) and serves again every export that existed when
-     * the service stopped.
+     * Starts the NBD server of volume service {@code host} (requiring TLS when {@code tls} is given) and serves again
+     * every export of this host that existed when the service stopped, at the new port if it changed.
      */
-    public static VolumeExports start(String address, int port, Optional<SSLContext> tls, ExportDao exports, ChangeTracker tracker,
-            Function<String, Path> volumePath) throws IOException {
+    public static VolumeExports start(String host, String address, int port, Optional<SSLContext> tls, ExportDao exports,
+            ChangeTracker tracker, Function<String, Path> volumePath) throws IOException {
         NbdServer.Options options = NbdServer.Options.loopback().withBind(new InetSocketAddress(address, port));
         NbdServer server = NbdServer.start(tls.map(context -> options.withTls(context, true)).orElse(options));
-        VolumeExports started = new VolumeExports(server, exports, tracker, volumePath, address, tls.isPresent());
-        for (VolumeExport export : exports.all()) {
+        VolumeExports started = new VolumeExports(server, exports, tracker, volumePath, host, address, tls.isPresent());
+        for (VolumeExport export : exports.claim(host, address, server.port(), tls.isPresent())) {
             try {
                 started.serve(export);
             } catch (IOException | RuntimeException e) {
@@ -80,21 +72,22 @@ public final class VolumeExports implements AutoCloseable {
     }
 
     /** Creates the attachment's export, or returns the one it has. */
-    public Connection open(String attachmentId, String volumeId, boolean readOnly) {
+    public VolumeExport.Connection open(String attachmentId, String volumeId, boolean readOnly) {
         Optional<VolumeExport> existing = exports.find(attachmentId);
         if (existing.isPresent()) {
-            return connection(existing.get());
+            return existing.get().connection();
         }
         byte[] secret = new byte[16];
         random.nextBytes(secret);
-        VolumeExport export = new VolumeExport(attachmentId, volumeId, HexFormat.of().formatHex(secret), readOnly);
+        VolumeExport export = new VolumeExport(attachmentId, volumeId, HexFormat.of().formatHex(secret), readOnly, host, advertisedHost,
+                server.port(), tls);
         try {
             serve(export);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot export volume " + volumeId, e);
         }
         exports.insert(export);
-        return connection(export);
+        return export.connection();
     }
 
     private void serve(VolumeExport export) throws IOException {
@@ -116,13 +109,9 @@ public final class VolumeExports implements AutoCloseable {
         server.addExport(export.exportName(), nbd);
     }
 
-    /** The attachment's export, if it has one. */
-    public Optional<Connection> connection(String attachmentId) {
-        return Optional.ofNullable(served.get(attachmentId)).map(s -> connection(s.record()));
-    }
-
-    private Connection connection(VolumeExport export) {
-        return new Connection(advertisedHost, server.port(), export.exportName(), export.readOnly(), tls);
+    /** Whether this service serves an export for the attachment. */
+    public boolean serves(String attachmentId) {
+        return served.containsKey(attachmentId);
     }
 
     /** Stops serving the attachment's export and closes its connections. */
@@ -148,6 +137,11 @@ public final class VolumeExports implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** Bytes served to READ requests since start, over all exports: what remote readers actually fetched. */
+    public long bytesRead() {
+        return server.bytesRead();
     }
 
     @Override

@@ -20,6 +20,7 @@ import io.hearth.service.nbd.ChangeTracker;
 import io.hearth.service.nbd.ExportDao;
 import io.hearth.service.nbd.Tls;
 import io.hearth.service.nbd.VolumeExports;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.hearth.service.quota.QuotaService;
 import io.hearth.service.backup.BackupMessage;
 import io.hearth.service.backup.RepositoryBackupEngine;
@@ -189,11 +190,11 @@ public final class HearthServer implements AutoCloseable {
         ServiceRegistry services = new ServiceRegistry(jdbi, config.serviceDownTime(), Clock.systemUTC());
         SparseFileDriver driver = new SparseFileDriver(config.volumesPath());
         BackupProgress progress = new BackupProgress();
-        // NBD exports and the changed-block map live where attachments are made and volumes are written. Across
-        // processes they are not yet coordinated (an api and a volume process each serve the exports they know).
+        // NBD exports and the changed-block map live where volumes are written: on each volume's volume service, which
+        // the api asks over the bus to attach and detach.
         ChangeTracker tracker = new ChangeTracker(driver::volumePath, config.nbd().changedBlockGranularity());
-        VolumeExports exports = roles.contains(Role.API) || roles.contains(Role.VOLUME)
-                ? VolumeExports.start(config.nbd().address(), config.nbd().port(),
+        VolumeExports exports = roles.contains(Role.VOLUME)
+                ? VolumeExports.start(config.host(), config.nbd().address(), config.nbd().port(),
                         config.nbd().tlsKeystore().map(keystore -> Tls.serverContext(keystore, config.nbd().tlsKeystorePassword())),
                         new ExportDao(jdbi), tracker, driver::volumePath)
                 : null;
@@ -205,7 +206,7 @@ public final class HearthServer implements AutoCloseable {
             VolumeManager volumeManager = new VolumeManager(workVolumes, workSnapshots, workBackups, new AttachmentDao(patient), driver,
                     workQuotas, workTransactions, tracker, exports,
                     // Volumes without a volume host of their own (from before hosts were chosen) are any volume service's.
-                    volumeHost -> scheduler.volumeTopic(volumeHost).equals(Topics.VOLUME) || volumeHost.equals(host));
+                    volumeHost -> scheduler.volumeTopic(volumeHost).equals(Topics.VOLUME) || volumeHost.equals(host), host);
             volumeManager.cleanupAfterRestart();
             bus.subscribe(Topics.VOLUME, volumeManager::handle);
             bus.subscribe(Topics.onHost(Topics.VOLUME, host), volumeManager::handle);
@@ -232,6 +233,10 @@ public final class HearthServer implements AutoCloseable {
             backupManager.resumeDeletes();
         }
 
+        if (exports != null) {
+            FunctionCounter.builder("hearth.nbd.read", exports, VolumeExports::bytesRead).baseUnit("bytes")
+                    .description("Bytes sent in reply to NBD READ requests, over all exports").register(metrics.registry());
+        }
         metrics.gauge("hearth.bus.messages.in.flight", "Messages this process is handling now", bus::inFlight);
         OpsEndpoints ops = new OpsEndpoints(metrics, Map.of("database", database::unavailableReason, "bus", bus::unavailableReason));
 
@@ -277,8 +282,8 @@ public final class HearthServer implements AutoCloseable {
         if (roles.contains(Role.API)) {
             VolumeApi volumeApi = new VolumeApi(volumes, snapshots, backups, attachments, quotas, scope, scheduler, bus, config,
                     transactions);
-            AttachmentApi attachmentApi = new AttachmentApi(attachments, volumes, volumeApi, driver, scope, transactions, exports, tracker,
-                    host);
+            AttachmentApi attachmentApi = new AttachmentApi(attachments, volumes, volumeApi, driver, scope, transactions, new ExportDao(jdbi), bus,
+                    scheduler::volumeTopic);
             BackupApi backupApi = new BackupApi(backups, volumes, snapshots, volumeApi, quotas, scheduler, scope, bus, config,
                     engine != null ? engine.serviceName() : RepositoryBackupEngine.serviceName(config.backupTarget()), transactions);
             api = new Api(config.auth().authenticator(Clock.systemUTC()), scope, policy, audit, backupApi, progress, volumeApi, attachmentApi, quotas, services, config,
@@ -314,7 +319,7 @@ public final class HearthServer implements AutoCloseable {
         return api == null ? -1 : api.port();
     }
 
-    /** The port of the NBD exports. */
+    /** The port of this volume service's NBD exports (a process with the volume role only). */
     public int nbdPort() {
         return exports.port();
     }

@@ -4,23 +4,30 @@ import io.hearth.service.auth.ProjectScope;
 import io.hearth.service.auth.RequestContext;
 import io.hearth.service.db.Transactions;
 import io.hearth.service.error.ServiceException;
-import io.hearth.service.nbd.ChangeTracker;
-import io.hearth.service.nbd.VolumeExports;
+import io.hearth.service.nbd.ExportDao;
+import io.hearth.service.nbd.VolumeExport;
+import io.hearth.service.rpc.Bus;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
- * Cinder's attachments API (3.27+). A connector on this service's own host gets connection info {@code local} with the
- * volume file's path, which any program on the host can open (and whose writes the changed-block map cannot see, so
- * it is invalidated); a connector on another host gets {@code nbd}: an export of its own, closed on detach.
+ * Cinder's attachments API (3.27+). The volume's own volume service gives the connector access (over the bus, as all
+ * work on a volume): a connector on that host gets connection info {@code local} with the volume file's path, which any
+ * program on the host can open (and whose writes the changed-block map cannot see, so it is invalidated); a connector
+ * on another host gets {@code nbd}: an export of its own on the volume's host, closed on detach. The connection info
+ * comes from the export's row, so any api process can give it.
  */
 public final class AttachmentApi {
     public static final String RESERVED = "reserved";
     public static final String ATTACHING = "attaching";
     public static final String ATTACHED = "attached";
+    /** Making or closing an export is quick; a volume service that does not answer in this time is taken as down. */
+    private static final Duration VOLUME_CALL_TIMEOUT = Duration.ofSeconds(60);
 
     private final AttachmentDao attachments;
     private final VolumeDao volumes;
@@ -28,12 +35,12 @@ public final class AttachmentApi {
     private final SparseFileDriver driver;
     private final ProjectScope scope;
     private final Transactions transactions;
-    private final VolumeExports exports;
-    private final ChangeTracker tracker;
-    private final String localHost;
+    private final ExportDao exports;
+    private final Bus bus;
+    private final Function<String, String> volumeTopicOfHost;
 
     public AttachmentApi(AttachmentDao attachments, VolumeDao volumes, VolumeApi volumeApi, SparseFileDriver driver, ProjectScope scope,
-            Transactions transactions, VolumeExports exports, ChangeTracker tracker, String localHost) {
+            Transactions transactions, ExportDao exports, Bus bus, Function<String, String> volumeTopicOfHost) {
         this.transactions = transactions;
         this.attachments = attachments;
         this.volumes = volumes;
@@ -41,8 +48,8 @@ public final class AttachmentApi {
         this.driver = driver;
         this.scope = scope;
         this.exports = exports;
-        this.tracker = tracker;
-        this.localHost = localHost;
+        this.bus = bus;
+        this.volumeTopicOfHost = volumeTopicOfHost;
     }
 
     public Attachment create(RequestContext context, String volumeId, String instanceUuid, String connectorJson, String mode) {
@@ -71,17 +78,13 @@ public final class AttachmentApi {
         return attachment;
     }
 
-    /** Exports the volume to a remote connector; a local one reaches the file directly, past the changed-block map. */
+    /** The volume's host exports it to a remote connector, or lets a local one at the file. */
     private void connect(Attachment attachment) {
-        if (isLocal(attachment)) {
-            tracker.invalidate(attachment.volumeId(), "attached on this host: its writes bypass the map");
-        } else {
-            exports.open(attachment.id(), attachment.volumeId(), "ro".equals(attachment.attachMode()));
-        }
+        bus.call(volumeTopic(attachment.volumeId()), new VolumeMessage.Connect(attachment.id()), Boolean.class, VOLUME_CALL_TIMEOUT);
     }
 
-    private boolean isLocal(Attachment attachment) {
-        return attachment.attachedHost() == null || attachment.attachedHost().equals(localHost);
+    private String volumeTopic(String volumeId) {
+        return volumeTopicOfHost.apply(volumes.find(volumeId).map(Volume::host).orElse(null));
     }
 
     public Attachment get(RequestContext context, String id) {
@@ -123,7 +126,7 @@ public final class AttachmentApi {
         if (volume.status() == VolumeStatus.BACKING_UP) {
             throw ServiceException.invalidVolume("Volume " + volume.id() + " is being backed up; detach it when the backup has finished.");
         }
-        exports.close(id);
+        bus.call(volumeTopic(volume.id()), new VolumeMessage.Disconnect(id), Boolean.class, VOLUME_CALL_TIMEOUT);
         transactions.run(() -> {
             attachments.markDeleted(id);
             // An admin's os-reset_status may have moved the volume anywhere meanwhile: only a status that can become
@@ -139,9 +142,9 @@ public final class AttachmentApi {
         if (attachment.connector() == null) {
             return Optional.empty();
         }
-        Optional<VolumeExports.Connection> nbd = exports.connection(attachment.id());
+        Optional<VolumeExport.Connection> nbd = exports.find(attachment.id()).map(VolumeExport::connection);
         if (nbd.isPresent()) {
-            VolumeExports.Connection c = nbd.get();
+            VolumeExport.Connection c = nbd.get();
             return Optional.of(new Connection("nbd", Map.of("host", c.host(), "port", c.port(), "export_name", c.exportName(),
                     "uri", c.uri(), "read_only", c.readOnly(), "tls", c.tls())));
         }

@@ -4,6 +4,7 @@ import io.hearth.engine.backup.ByteRange;
 import io.hearth.service.backup.Backup;
 import io.hearth.service.backup.BackupDao;
 import io.hearth.service.db.Transactions;
+import io.hearth.service.error.ServiceException;
 import io.hearth.service.nbd.ChangeTracker;
 import io.hearth.service.nbd.VolumeExports;
 import io.hearth.service.quota.QuotaService;
@@ -36,11 +37,14 @@ public final class VolumeManager {
     private final VolumeExports exports;
     /** Whether a volume's host is this service's; start-up clean-up touches only those volumes, as cinder's init_host. */
     private final Predicate<String> isMyHost;
+    /** This service's host name: a connector naming it is local to the volume files. */
+    private final String host;
 
     public VolumeManager(VolumeDao volumes, SnapshotDao snapshots, BackupDao backups, AttachmentDao attachments,
             SparseFileDriver driver, QuotaService quotas, Transactions transactions, ChangeTracker tracker, VolumeExports exports,
-            Predicate<String> isMyHost) {
+            Predicate<String> isMyHost, String host) {
         this.isMyHost = isMyHost;
+        this.host = host;
         this.transactions = transactions;
         this.volumes = volumes;
         this.snapshots = snapshots;
@@ -86,6 +90,11 @@ public final class VolumeManager {
             case VolumeMessage.FinishBackup m -> {
                 tracker.finishBackup(m.backupId(), m.committed());
                 yield Boolean.TRUE;
+            }
+            case VolumeMessage.Connect m -> connect(m.attachmentId());
+            case VolumeMessage.Disconnect m -> {
+                exports.close(m.attachmentId());
+                yield true;
             }
             case VolumeMessage.InvalidateChanges m -> {
                 tracker.invalidate(m.volumeId(), m.reason());
@@ -199,13 +208,25 @@ public final class VolumeManager {
         }
     }
 
+    /** Exports the volume to a remote connector; a local one reaches the file directly, past the changed-block map. */
+    private boolean connect(String attachmentId) {
+        Attachment attachment = attachments.find(attachmentId)
+                .orElseThrow(() -> ServiceException.notFound("VolumeAttachment " + attachmentId + " could not be found."));
+        if (attachment.attachedHost() == null || attachment.attachedHost().equals(host)) {
+            tracker.invalidate(attachment.volumeId(), "attached on this host: its writes bypass the map");
+            return false;
+        }
+        exports.open(attachment.id(), attachment.volumeId(), "ro".equals(attachment.attachMode()));
+        return true;
+    }
+
     private BackupDevice backupDevice(String backupId) throws IOException {
         Backup backup = backups.find(backupId).orElseThrow(() -> new IllegalStateException("backup " + backupId + " vanished"));
         if (backup.snapshotId() != null) {
             return new BackupDevice(driver.snapshotPath(backup.snapshotId()).toString(), null, null);
         }
         boolean local = attachments.ofVolume(backup.volumeId()).stream()
-                .anyMatch(a -> a.connector() != null && exports.connection(a.id()).isEmpty());
+                .anyMatch(a -> a.connector() != null && !exports.serves(a.id()));
         if (local) {
             tracker.invalidate(backup.volumeId(), "attached on this host: its writes bypass the map");
         }

@@ -28,6 +28,15 @@ public sealed interface VolumeMessage {
     record InvalidateChanges(String volumeId, String reason) implements VolumeMessage {}
 
     /**
+     * Call to the volume's host: gives the attachment's connector access. Another host gets an NBD export of its own
+     * (reply true); a connector on the volume's host reaches the file itself, past the changed-block map (reply false).
+     */
+    record Connect(String attachmentId) implements VolumeMessage {}
+
+    /** Call to the volume's host: the attachment goes, and with it its export and the export's connections. */
+    record Disconnect(String attachmentId) implements VolumeMessage {}
+
+    /**
      * Call reply: the path to read, the temporary snapshot to remove afterwards (or null), and the only ranges the
      * backup needs to read on top of its parent (null: read everything).
      */

@@ -1,11 +1,13 @@
 package io.hearth.service.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hearth.service.Http;
 import io.hearth.service.config.HearthConfig;
 import io.hearth.service.config.IniFile;
+import io.hearth.nbd.NbdClient;
 import io.hearth.service.rpc.RabbitBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,13 +35,14 @@ class VolumeSchedulingTest {
     private RabbitBroker broker;
     private final List<HearthServer> servers = new ArrayList<>();
     private Http http;
+    private HearthServer east;
 
     @BeforeEach
     void start() throws Exception {
         broker = new RabbitBroker();
         start("roomy", "nova", 0, EnumSet.of(Role.VOLUME));
         start("reserved", "nova", 50, EnumSet.of(Role.VOLUME));
-        start("east", "east", 0, EnumSet.of(Role.VOLUME));
+        east = start("east", "east", 0, EnumSet.of(Role.VOLUME));
         HearthServer api = start("api-1", "nova", 0, EnumSet.of(Role.API));
         http = new Http("http://127.0.0.1:" + api.port(), "admin:demo", "3.71");
     }
@@ -149,5 +152,49 @@ class VolumeSchedulingTest {
         // The next volume that fits is placed as usual.
         assertThat(awaitVolume(create("{\"volume\": {\"size\": 1}}"), "available").get("os-vol-host-attr:host").asText())
                 .isEqualTo("roomy@sparse#sparse");
+    }
+
+    private JsonNode attach(String volume, String connectorHost) {
+        Http.Response attached = http.post("/v3/demo/attachments", "{\"attachment\": {\"volume_uuid\": \"" + volume
+                + "\", \"mode\": \"rw\", \"connector\": {\"host\": \"" + connectorHost + "\"}}}");
+        assertThat(attached.status()).as(attached.body().toString()).isEqualTo(200);
+        return attached.body().get("attachment");
+    }
+
+    @Test
+    void theVolumesHostExportsItForAnAttachmentTheApiTakes() throws Exception {
+        String id = create("{\"volume\": {\"size\": 1, \"availability_zone\": \"east\"}}");
+        awaitVolume(id, "available");
+        // The api process has no volume file and no NBD server: the export is east's.
+        JsonNode attachment = attach(id, "compute-1");
+        JsonNode data = attachment.at("/connection_info/data");
+        assertThat(attachment.at("/connection_info/driver_volume_type").asText()).isEqualTo("nbd");
+        assertThat(data.get("port").asInt()).isEqualTo(east.nbdPort());
+        assertThat(http.get("/v3/demo/attachments/" + attachment.get("id").asText()).body().at("/attachment/connection_info/data"))
+                .isEqualTo(data);
+        byte[] written = new byte[1 << 20];
+        new java.util.Random(4).nextBytes(written);
+        NbdClient client = NbdClient.connect(NbdClient.Target.parse(data.get("uri").asText()), WAIT);
+        client.write(java.nio.ByteBuffer.wrap(written), 4096, false);
+        client.flush();
+        try (var file = new java.io.RandomAccessFile(file("east", "volume", id).toFile(), "r")) {
+            byte[] read = new byte[written.length];
+            file.seek(4096);
+            file.readFully(read);
+            assertThat(read).as("written through east's export into east's file").isEqualTo(written);
+        }
+
+        // Detaching through the api closes the export on east, and its connection.
+        assertThat(http.delete("/v3/demo/attachments/" + attachment.get("id").asText()).status()).isEqualTo(200);
+        assertThatThrownBy(() -> client.read(java.nio.ByteBuffer.allocate(4096), 0)).isInstanceOf(java.io.IOException.class);
+        client.close();
+        assertThatThrownBy(() -> NbdClient.connect(NbdClient.Target.parse(data.get("uri").asText()), WAIT))
+                .hasMessageContaining("no such export");
+        awaitVolume(id, "available");
+
+        // A connector on the volume's own host gets the file, as the volume's host knows it.
+        JsonNode local = attach(id, "east");
+        assertThat(local.at("/connection_info/driver_volume_type").asText()).isEqualTo("local");
+        assertThat(http.delete("/v3/demo/attachments/" + local.get("id").asText()).status()).isEqualTo(200);
     }
 }
