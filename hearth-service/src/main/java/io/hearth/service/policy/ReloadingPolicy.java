@@ -1,10 +1,7 @@
 package io.hearth.service.policy;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import io.hearth.service.config.FileStamp;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,14 +15,11 @@ import org.slf4j.LoggerFactory;
 public final class ReloadingPolicy implements Supplier<Policy> {
     private static final Logger LOG = LoggerFactory.getLogger(ReloadingPolicy.class);
 
-    /** What the file looked like when it was last read (or last refused); the file key tells a replaced file. */
-    private record Stamp(FileTime modified, long size, Object fileKey) {}
-
     private final Path file;
     private volatile Policy current;
-    private volatile Stamp seen;
+    private volatile FileStamp seen;
 
-    private ReloadingPolicy(Path file, Policy current, Stamp seen) {
+    private ReloadingPolicy(Path file, Policy current, FileStamp seen) {
         this.file = file;
         this.current = current;
         this.seen = seen;
@@ -33,13 +27,13 @@ public final class ReloadingPolicy implements Supplier<Policy> {
 
     /** Reads the file now. @throws PolicyException when it cannot be used: a bad file stops the start. */
     public static ReloadingPolicy load(Path file) {
-        Stamp stamp = stamp(file);
+        FileStamp stamp = FileStamp.of(file);
         return new ReloadingPolicy(file, PolicyFile.load(file), stamp);
     }
 
     @Override
     public Policy get() {
-        Stamp now = stamp(file);
+        FileStamp now = FileStamp.of(file);
         if (!now.equals(seen)) {
             reload(now);
         }
@@ -47,7 +41,7 @@ public final class ReloadingPolicy implements Supplier<Policy> {
     }
 
     /** One request at a time reads a changed file; the others meanwhile use the rules in force. */
-    private synchronized void reload(Stamp now) {
+    private synchronized void reload(FileStamp now) {
         if (now.equals(seen)) {
             return;
         }
@@ -57,16 +51,6 @@ public final class ReloadingPolicy implements Supplier<Policy> {
             LOG.info("policy file {} changed: its rules are in force now", file);
         } catch (PolicyException e) {
             LOG.error("policy file {} changed but cannot be used, the previous rules stay in force: {}", file, e.getMessage());
-        }
-    }
-
-    /** A missing or unreadable file gets a stamp of its own, so its loss is reported once, and its return noticed. */
-    private static Stamp stamp(Path file) {
-        try {
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-            return new Stamp(attributes.lastModifiedTime(), attributes.size(), attributes.fileKey());
-        } catch (IOException e) {
-            return new Stamp(FileTime.fromMillis(0), -1, null);
         }
     }
 }

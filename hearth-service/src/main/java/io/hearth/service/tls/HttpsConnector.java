@@ -1,11 +1,8 @@
 package io.hearth.service.tls;
 
 import io.hearth.engine.HearthException;
+import io.hearth.service.config.FileStamp;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
@@ -51,18 +48,6 @@ public final class HttpsConnector implements AutoCloseable {
 
     /** The server's key and chain, and the CAs client certificates must chain to. */
     private record Material(KeyStore keys, Optional<KeyStore> trust) {}
-
-    /** What a file looked like when last read: its change is what triggers a reload. */
-    private record FileStamp(Path file, FileTime modified, long size, Object fileKey) {
-        static FileStamp of(Path file) {
-            try {
-                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-                return new FileStamp(file, attributes.lastModifiedTime(), attributes.size(), attributes.fileKey());
-            } catch (IOException e) {
-                return new FileStamp(file, FileTime.fromMillis(0), -1, null);
-            }
-        }
-    }
 
     public HttpsConnector(SslOptions options) {
         this.options = options;

@@ -57,6 +57,23 @@ class NbdTlsAttachmentTest {
                             + ",tls-creds=tls0");
             assertThat(info).contains("virtual size: 1 GiB");
             assertThat(run(certs, "nbdinfo", data.get("uri").asText() + "?tls-certificates=" + certs)).contains("with TLS");
+
+            // A renewed certificate (a new key too) replaces the keystore: the next connection gets it, no restart.
+            Path renewed = Files.createDirectories(dir.resolve("renewed"));
+            run(renewed, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "ca-cert.pem", "-days",
+                    "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1");
+            run(renewed, "openssl", "pkcs12", "-export", "-in", "ca-cert.pem", "-inkey", "key.pem", "-out", "server.p12", "-passout",
+                    "pass:pw");
+            // A keystore that cannot be read (wrong password) is not taken: the certificate in force stays.
+            run(renewed, "openssl", "pkcs12", "-export", "-in", "ca-cert.pem", "-inkey", "key.pem", "-out", "wrong.p12", "-passout",
+                    "pass:other");
+            Files.copy(renewed.resolve("wrong.p12"), certs.resolve("server.p12"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            assertThat(run(certs, "nbdinfo", data.get("uri").asText() + "?tls-certificates=" + certs)).contains("with TLS");
+            Files.copy(renewed.resolve("server.p12"), certs.resolve("server.p12"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            assertThat(run(renewed, "nbdinfo", data.get("uri").asText() + "?tls-certificates=" + renewed)).contains("with TLS");
+            Process old = new ProcessBuilder("nbdinfo", data.get("uri").asText() + "?tls-certificates=" + certs).redirectErrorStream(true).start();
+            old.getInputStream().readAllBytes();
+            assertThat(old.waitFor()).as("a client that trusts only the old certificate").isNotZero();
         }
     }
 }
