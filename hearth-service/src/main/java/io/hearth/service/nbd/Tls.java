@@ -1,6 +1,6 @@
 package io.hearth.service.nbd;
 
-import io.hearth.service.config.FileStamp;
+import io.hearth.service.config.ReloadingFile;
 import io.hearth.service.error.ServiceException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,8 +17,6 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The NBD server's TLS context from a PKCS#12 keystore ({@code nbd_tls_keystore}). The keystore is looked at again at
@@ -57,40 +55,19 @@ public final class Tls {
 
     /** Hands out the keystore's key and chain, reading the file again when it changed since the last handshake. */
     private static final class ReloadingKeyManager extends X509ExtendedKeyManager {
-        private static final Logger LOG = LoggerFactory.getLogger(ReloadingKeyManager.class);
-
-        private final Path keystore;
-        private final char[] password;
-        private volatile FileStamp seen;
+        private final ReloadingFile<X509ExtendedKeyManager> keys;
         private volatile X509ExtendedKeyManager current;
 
         ReloadingKeyManager(Path keystore, char[] password) {
-            this.keystore = keystore;
-            this.password = password;
-            this.seen = FileStamp.of(keystore);
-            this.current = keyManager(keystore, password); // a bad keystore stops the start
+            // A bad keystore stops the start.
+            this.keys = ReloadingFile.load("nbd_tls_keystore " + keystore, () -> keyManager(keystore, password), keystore);
+            this.current = keys.get();
         }
 
         /** Called as a server handshake begins; the chain and key asked for next come from the same manager. */
         private X509ExtendedKeyManager atHandshake() {
-            FileStamp now = FileStamp.of(keystore);
-            if (!now.equals(seen)) {
-                reload(now);
-            }
+            current = keys.get();
             return current;
-        }
-
-        private synchronized void reload(FileStamp now) {
-            if (now.equals(seen)) {
-                return;
-            }
-            seen = now;
-            try {
-                current = keyManager(keystore, password);
-                LOG.info("nbd_tls_keystore {} changed: new connections get its certificate", keystore);
-            } catch (ServiceException e) {
-                LOG.error("nbd_tls_keystore {} changed but cannot be used, the certificate in force stays: {}", keystore, e.getMessage());
-            }
         }
 
         @Override

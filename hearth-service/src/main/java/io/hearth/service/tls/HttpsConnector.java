@@ -1,7 +1,8 @@
 package io.hearth.service.tls;
 
 import io.hearth.engine.HearthException;
-import io.hearth.service.config.FileStamp;
+import io.hearth.service.config.ReloadingFile;
+import java.nio.file.Path;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -26,7 +27,6 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -37,26 +37,25 @@ import org.slf4j.LoggerFactory;
  * cannot be used (a key for another certificate, half-written PEM) keep the ones in force and are logged once.
  */
 public final class HttpsConnector implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(HttpsConnector.class);
     /** The in-memory key store's password: it never leaves this process. */
     private static final String STORE_PASSWORD = "hearth";
 
-    private final SslOptions options;
     private final SslContextFactory.Server tls;
+    private final ReloadingFile<Material> material;
     private final ScheduledExecutorService watcher;
-    private volatile List<FileStamp> seen;
+    private volatile Material inForce;
 
     /** The server's key and chain, and the CAs client certificates must chain to. */
     private record Material(KeyStore keys, Optional<KeyStore> trust) {}
 
     public HttpsConnector(SslOptions options) {
-        this.options = options;
-        this.seen = stamps();
-        Material material = load(options);
+        Path[] more = Stream.concat(Stream.of(options.keyFile()), options.caFile().stream()).toArray(Path[]::new);
+        material = ReloadingFile.load("[ssl] cert_file " + options.certFile(), () -> load(options), options.certFile(), more);
+        inForce = material.get();
         tls = new SslContextFactory.Server();
-        apply(tls, material);
+        apply(tls, inForce);
         // oslo.service: a ca_file means client certificates are required (CERT_REQUIRED).
-        tls.setNeedClientAuth(material.trust().isPresent());
+        tls.setNeedClientAuth(inForce.trust().isPresent());
         options.version().ifPresent(version -> tls.setIncludeProtocols(protocols(version)));
         if (!options.ciphers().isEmpty()) {
             tls.setIncludeCipherSuites(ciphers(options.ciphers()));
@@ -94,25 +93,17 @@ public final class HttpsConnector implements AutoCloseable {
         material.trust().ifPresent(factory::setTrustStore);
     }
 
-    private List<FileStamp> stamps() {
-        return Stream.concat(Stream.of(options.certFile(), options.keyFile()), options.caFile().stream()).map(FileStamp::of).toList();
-    }
-
-    /** Reloads when any file changed since the last look; files that cannot be used leave the ones in force. */
-    void reloadIfChanged() {
-        List<FileStamp> now = stamps();
-        if (now.equals(seen)) {
+    /** Hands Jetty new key material when the files changed and can be used (ReloadingFile logs the ones that cannot). */
+    private void reloadIfChanged() {
+        Material now = material.get();
+        if (now == inForce) {
             return;
         }
-        seen = now;
+        inForce = now;
         try {
-            Material material = load(options);
-            tls.reload(factory -> apply(factory, material));
-            LOG.info("[ssl] {} changed: new connections get the new certificate", options.certFile());
-        } catch (HearthException e) {
-            LOG.error("[ssl] the certificate files changed but cannot be used, the ones in force stay: {}", e.getMessage());
+            tls.reload(factory -> apply(factory, now));
         } catch (Exception e) {
-            LOG.error("[ssl] reloading the certificate failed, the one in force stays", e);
+            LoggerFactory.getLogger(HttpsConnector.class).error("[ssl] reloading the certificate failed, the one in force stays", e);
         }
     }
 
