@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 
@@ -14,16 +15,19 @@ import javax.crypto.SecretKey;
 public final class BlockHasher {
     private final MessageDigest digest;
     private final Mac mac;
+    /** OpenSSL's SHA-256 for direct buffers when libcrypto is there (see {@link OpenSslSha256} for why). */
+    private final Optional<OpenSslSha256> openSsl;
     private final byte[] out = new byte[BlockId.BYTES];
 
-    private BlockHasher(MessageDigest digest, Mac mac) {
+    private BlockHasher(MessageDigest digest, Mac mac, Optional<OpenSslSha256> openSsl) {
         this.digest = digest;
         this.mac = mac;
+        this.openSsl = openSsl;
     }
 
     public static BlockHasher sha256() {
         try {
-            return new BlockHasher(MessageDigest.getInstance("SHA-256"), null);
+            return new BlockHasher(MessageDigest.getInstance("SHA-256"), null, OpenSslSha256.create());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
         }
@@ -33,7 +37,7 @@ public final class BlockHasher {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);
-            return new BlockHasher(null, mac);
+            return new BlockHasher(null, mac, Optional.empty());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 is missing from this Java runtime", e);
         }
@@ -45,6 +49,8 @@ public final class BlockHasher {
             if (mac != null) {
                 mac.update(data.duplicate());
                 mac.doFinal(out, 0);
+            } else if (openSsl.isPresent() && openSsl.get().hash(data, out)) {
+                // done natively
             } else {
                 digest.update(data.duplicate());
                 digest.digest(out, 0, out.length);
