@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Backup and restore throughput of one image through the posix, swift and nfs targets on loopback.
-#   bench/targets-swift-nfs.sh [MiB]   (default 256)
-# Starts the Swift and NFS test servers (scripts/targets/swift.sh, nfs.sh), backs the same image up to a fresh
-# repository on each target, restores it, checks the bytes, and prints one line per target and operation.
+# Backup and restore throughput of one image through the posix, swift and nfs targets on loopback, or the ones named
+# (posix, swift, nfs, rados: the single-node Ceph of scripts/targets/ceph.sh, which installs ~200 MB of packages).
+#   bench/targets-swift-nfs.sh [MiB [TARGET...]]   (default 256 posix swift nfs)
+# Starts the test servers it needs (scripts/targets/*.sh), backs the same image up to a fresh repository on each
+# target, restores it, checks the bytes, and prints one line per target and operation.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size_mib=${1:-256}
@@ -17,10 +18,20 @@ openssl enc -aes-128-ctr -nosalt -K 000102030405060708090a0b0c0d0e0f -iv 0 -in <
 { yes "2026-11-24T04:00:00Z host hearth[4242]: backup of volume 42 progressing, block 1234567 stored" || true; } \
   | head -c $(((size_mib - half) << 20)) >> "$work/image"
 
-eval "$(scripts/targets/swift.sh up | grep '^export ')"
-eval "$(scripts/targets/nfs.sh up | grep '^export ')"
+shift || true
+names=("${@:-posix}")
+(( $# )) || names+=(swift nfs)
 run=$RANDOM
-targets=("posix file://$work/repo-posix" "swift swift://bench-$run/repo" "nfs nfs://127.0.0.1/hearth/bench-$run")
+targets=()
+for name in "${names[@]}"; do
+  case "$name" in
+    posix) targets+=("posix file://$work/repo-posix") ;;
+    swift) eval "$(scripts/targets/swift.sh up | grep '^export ')"; targets+=("swift swift://bench-$run/repo") ;;
+    nfs) eval "$(scripts/targets/nfs.sh up | grep '^export ')"; targets+=("nfs nfs://127.0.0.1/hearth/bench-$run") ;;
+    rados) eval "$(scripts/targets/ceph.sh up | grep '^export ')"; targets+=("rados rados://backups/bench-$run") ;;
+    *) echo "targets-swift-nfs.sh: unknown target $name (posix, swift, nfs, rados)" >&2; exit 2 ;;
+  esac
+done
 
 
 printf '%-6s %-8s %8s %8s\n' target op seconds MiB/s

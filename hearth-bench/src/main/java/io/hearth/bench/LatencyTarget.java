@@ -3,8 +3,8 @@ package io.hearth.bench;
 import static java.util.Objects.requireNonNull;
 
 import io.hearth.engine.target.BackupTarget;
+import io.hearth.engine.target.ForwardingTarget;
 import io.hearth.engine.target.ObjectInfo;
-import io.hearth.engine.target.TargetProperties;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -15,12 +15,11 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /** Adds a fixed delay to every request of a target, as a distant store would: shows whether parallel requests hide it. */
-final class LatencyTarget implements BackupTarget {
-    private final BackupTarget delegate;
+final class LatencyTarget extends ForwardingTarget {
     private final Duration delay;
 
     LatencyTarget(BackupTarget delegate, Duration delay) {
-        this.delegate = requireNonNull(delegate, "delegate is null");
+        super(delegate);
         this.delay = requireNonNull(delay, "delay is null");
     }
 
@@ -43,12 +42,6 @@ final class LatencyTarget implements BackupTarget {
     public InputStream get(String key) throws IOException {
         pause();
         return delegate.get(key);
-    }
-
-    @Override
-    public ByteBuffer getRange(String key, long offset, int length) throws IOException {
-        pause();
-        return delegate.getRange(key, offset, length);
     }
 
     @Override
@@ -79,15 +72,5 @@ final class LatencyTarget implements BackupTarget {
     public int removeAbandonedUploads(String prefix, Instant startedBefore) throws IOException {
         pause();
         return delegate.removeAbandonedUploads(prefix, startedBefore);
-    }
-
-    @Override
-    public TargetProperties properties() {
-        return delegate.properties();
-    }
-
-    @Override
-    public void close() throws IOException {
-        delegate.close();
     }
 }

@@ -38,20 +38,28 @@ public interface BackupTarget extends Closeable {
     InputStream get(String key) throws IOException;
 
     /**
-     * Reads exactly {@code length} bytes starting at {@code offset}.
+     * Reads exactly {@code destination.remaining()} bytes starting at {@code offset} into the caller's buffer (for
+     * instance a pooled direct one), advancing its position. The one read primitive every target implements.
+     *
+     * @throws ObjectNotFoundException if there is no object under {@code key}
+     * @throws java.io.EOFException if the object ends before {@code offset + destination.remaining()}
+     */
+    void readInto(String key, long offset, ByteBuffer destination) throws IOException;
+
+    /**
+     * Reads exactly {@code length} bytes starting at {@code offset} into a new heap buffer.
      *
      * @return a buffer positioned at 0 with {@code length} bytes remaining
      * @throws ObjectNotFoundException if there is no object under {@code key}
      * @throws java.io.EOFException if the object ends before {@code offset + length}
      */
-    ByteBuffer getRange(String key, long offset, int length) throws IOException;
-
-    /**
-     * Reads {@code destination.remaining()} bytes at {@code offset} into the caller's buffer (for
-     * instance a pooled direct one). Targets that can read without an intermediate copy override it.
-     */
-    default void readInto(String key, long offset, ByteBuffer destination) throws IOException {
-        destination.put(getRange(key, offset, destination.remaining()));
+    default ByteBuffer getRange(String key, long offset, int length) throws IOException {
+        if (length < 0) {
+            throw new IllegalArgumentException("negative length " + length);
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(length);
+        readInto(key, offset, buffer);
+        return buffer.flip();
     }
 
     /** Size and modification time of the object, or empty if there is none. */

@@ -105,34 +105,16 @@ public final class PosixTarget implements BackupTarget {
     }
 
     @Override
-    public ByteBuffer getRange(String key, long offset, int length) throws IOException {
-        if (offset < 0 || length < 0) {
-            throw new IllegalArgumentException("negative offset or length");
-        }
-        try (FileChannel channel = FileChannel.open(resolve(key), StandardOpenOption.READ)) {
-            ByteBuffer buffer = ByteBuffer.allocate(length);
-            long position = offset;
-            while (buffer.hasRemaining()) {
-                int read = channel.read(buffer, position);
-                if (read < 0) {
-                    throw new EOFException("object " + key + " ends before byte " + (offset + length));
-                }
-                position += read;
-            }
-            return buffer.flip();
-        } catch (NoSuchFileException e) {
-            throw new ObjectNotFoundException(key);
-        }
-    }
-
-    @Override
     public void readInto(String key, long offset, ByteBuffer destination) throws IOException {
+        if (offset < 0) {
+            throw new IllegalArgumentException("negative offset");
+        }
         try (FileChannel channel = FileChannel.open(resolve(key), StandardOpenOption.READ)) {
             long position = offset;
             while (destination.hasRemaining()) {
                 int read = channel.read(destination, position);
                 if (read < 0) {
-                    throw new EOFException("object " + key + " ends before its expected length");
+                    throw new EOFException("object " + key + " ends before byte " + (position + destination.remaining()));
                 }
                 position += read;
             }

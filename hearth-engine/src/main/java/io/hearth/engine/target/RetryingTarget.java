@@ -24,8 +24,7 @@ import java.util.stream.Stream;
  * a failed try this class compares what is stored with what it wrote and, if they are the same bytes, reports the
  * create as its own.
  */
-public final class RetryingTarget implements BackupTarget {
-    private final BackupTarget delegate;
+public final class RetryingTarget extends ForwardingTarget {
     private final RetryPolicy policy;
     private final TargetErrorListener errors;
 
@@ -35,7 +34,7 @@ public final class RetryingTarget implements BackupTarget {
 
     /** {@code errors} hears of every failed try, retried or not (the service counts them). */
     public RetryingTarget(BackupTarget delegate, RetryPolicy policy, TargetErrorListener errors) {
-        this.delegate = requireNonNull(delegate, "delegate is null");
+        super(delegate);
         this.policy = requireNonNull(policy, "policy is null");
         this.errors = requireNonNull(errors, "errors is null");
     }
@@ -106,11 +105,6 @@ public final class RetryingTarget implements BackupTarget {
     }
 
     @Override
-    public ByteBuffer getRange(String key, long offset, int length) throws IOException {
-        return retry("get " + key, attempt -> delegate.getRange(key, offset, length));
-    }
-
-    @Override
     public void readInto(String key, long offset, ByteBuffer destination) throws IOException {
         int start = destination.position();
         retry("get " + key, attempt -> {
@@ -141,15 +135,5 @@ public final class RetryingTarget implements BackupTarget {
     @Override
     public int removeAbandonedUploads(String prefix, Instant startedBefore) throws IOException {
         return retry("clean " + prefix, attempt -> delegate.removeAbandonedUploads(prefix, startedBefore));
-    }
-
-    @Override
-    public TargetProperties properties() {
-        return delegate.properties();
-    }
-
-    @Override
-    public void close() throws IOException {
-        delegate.close();
     }
 }

@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -22,15 +21,14 @@ class RetryingTargetTest {
     private static final RetryPolicy QUICK = new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(4));
 
     /** A directory that fails its next {@code failures} requests, before or after doing the work. */
-    private static final class FlakyTarget implements BackupTarget {
-        final PosixTarget delegate;
+    private static final class FlakyTarget extends ForwardingTarget {
         final AtomicInteger failures = new AtomicInteger();
         final AtomicInteger calls = new AtomicInteger();
         boolean failAfterWork;
         IOException failure = new TransientTargetException("503 Slow Down");
 
         FlakyTarget(Path root) throws IOException {
-            delegate = new PosixTarget(root, false);
+            super(new PosixTarget(root, false));
         }
 
         private void maybeFail() throws IOException {
@@ -58,14 +56,9 @@ class RetryingTargetTest {
         }
 
         @Override
-        public ByteBuffer getRange(String key, long offset, int length) throws IOException {
+        public void readInto(String key, long offset, ByteBuffer destination) throws IOException {
             maybeFail();
-            return delegate.getRange(key, offset, length);
-        }
-
-        @Override
-        public Optional<ObjectInfo> stat(String key) throws IOException {
-            return delegate.stat(key);
+            delegate.readInto(key, offset, destination);
         }
 
         @Override
@@ -79,14 +72,6 @@ class RetryingTargetTest {
             maybeFail();
             delegate.delete(key);
         }
-
-        @Override
-        public TargetProperties properties() {
-            return delegate.properties();
-        }
-
-        @Override
-        public void close() {}
     }
 
     private static ByteBuffer text(String s) {

@@ -118,13 +118,6 @@ final class GcsTarget implements BackupTarget {
         return Channels.newInputStream(blob.reader());
     }
 
-    @Override
-    public ByteBuffer getRange(String key, long offset, int length) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(length);
-        readInto(key, offset, buffer);
-        return buffer.flip();
-    }
-
     /**
      * Looks the object up first: a read past its end must fail, and the reader is then pinned to the generation looked
      * up, so a range never mixes two objects.

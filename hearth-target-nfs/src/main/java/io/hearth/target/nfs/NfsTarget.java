@@ -207,13 +207,6 @@ final class NfsTarget implements BackupTarget {
     }
 
     @Override
-    public ByteBuffer getRange(String key, long offset, int length) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(length);
-        readInto(key, offset, buffer);
-        return buffer.flip();
-    }
-
-    @Override
     public void readInto(String key, long offset, ByteBuffer destination) throws IOException {
         if (offset < 0) {
             throw new IllegalArgumentException("negative offset");

@@ -205,13 +205,6 @@ final class S3Target implements BackupTarget {
     }
 
     @Override
-    public ByteBuffer getRange(String key, long offset, int length) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(length);
-        readInto(key, offset, buffer);
-        return buffer.flip();
-    }
-
-    @Override
     public void readInto(String key, long offset, ByteBuffer destination) throws IOException {
         String name = objectKey(key);
         int length = destination.remaining();
