@@ -308,6 +308,9 @@ public final class BackupApi {
                     config.host(), null, record.metadata() == null ? Map.of() : record.metadata(), null, null, null,
                     parseTime(record.dataTimestamp()).orElse(created), created, Instant.now(), null);
             backups.insert(imported);
+            // Taken from the start: its ImportRecord goes to any backup host, and a create asked again for it
+            // (BackupManager.resumeWork, or a stopped host's work taken over) would back up its volume instead.
+            backups.startWork(imported.id(), BackupStatus.CREATING, config.host());
             return imported;
         });
         bus.cast(Topics.BACKUP, new BackupMessage.ImportRecord(record.id(), Json.write(record.driverInfo().manifest()), record.snapshotId()));

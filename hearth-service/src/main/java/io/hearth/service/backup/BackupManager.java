@@ -6,6 +6,7 @@ import io.hearth.service.config.HearthConfig;
 import io.hearth.service.db.Transactions;
 import io.hearth.service.quota.QuotaService;
 import io.hearth.service.quota.Resource;
+import io.hearth.service.rpc.Accepted;
 import io.hearth.service.rpc.Bus;
 import io.hearth.service.rpc.Topics;
 import io.hearth.service.snapshot.SnapshotDao;
@@ -76,10 +77,18 @@ public final class BackupManager {
         this.operations = new Semaphore(limit == 0 ? Integer.MAX_VALUE : limit, true);
     }
 
-    public Object handle(Record message) throws InterruptedException {
+    /**
+     * A create or a restore is {@link Accepted} once this host has recorded that it took the work (the row's
+     * work_started_at), so the broker forgets the message long before the work ends; the rest is done afterwards.
+     */
+    public Object handle(Record message) {
         switch ((BackupMessage) message) {
-            case BackupMessage.CreateBackup m -> createBackup(m.backupId());
-            case BackupMessage.RestoreBackup m -> restoreBackup(m.backupId(), m.volumeId(), m.volumeIsNew());
+            case BackupMessage.CreateBackup m -> {
+                return acceptCreate(m.backupId());
+            }
+            case BackupMessage.RestoreBackup m -> {
+                return acceptRestore(m.backupId(), m.volumeId(), m.volumeIsNew());
+            }
             case BackupMessage.DeleteBackup m -> deleteBackup(m.backupId());
             case BackupMessage.ExportRecord m -> {
                 return engine.exportManifest(m.backupId()).orElseThrow(() -> io.hearth.service.error.ServiceException.invalidBackup(
@@ -91,12 +100,20 @@ public final class BackupManager {
         return null;
     }
 
-    private void createBackup(String backupId) throws InterruptedException {
+    private Accepted acceptCreate(String backupId) {
         Backup backup = backups.find(backupId).orElse(null);
         // A message delivered again (its first acknowledgement lost) must not start the backup twice, here or elsewhere.
-        if (backup == null || backup.status() != BackupStatus.CREATING || !isMine(backup) || !running.add(backupId)) {
-            return;
+        if (backup == null || backup.status() != BackupStatus.CREATING || !isMine(backup)
+                || !backups.startWork(backupId, BackupStatus.CREATING, config.host())) {
+            return null;
         }
+        // Before the acknowledgement: a force delete from now on finds the backup running and stops it.
+        running.add(backupId);
+        return new Accepted(() -> createBackup(backup));
+    }
+
+    private void createBackup(Backup backup) throws InterruptedException {
+        String backupId = backup.id();
         String temporarySnapshot = null;
         BackupEngine.Result result = null;
         Exception failure = null;
@@ -203,14 +220,20 @@ public final class BackupManager {
         }
     }
 
-    private void restoreBackup(String backupId, String volumeId, boolean volumeIsNew) throws InterruptedException {
+    private Accepted acceptRestore(String backupId, String volumeId, boolean volumeIsNew) {
         Backup backup = backups.find(backupId).orElse(null);
         Volume volume = volumes.find(volumeId).orElse(null);
         VolumeStatus working = volumeIsNew ? VolumeStatus.CREATING : VolumeStatus.RESTORING_BACKUP;
-        if (backup == null || backup.status() != BackupStatus.RESTORING || volume == null || volume.status() != working
-                || !isMine(backup) || !restoringVolumes.add(volumeId)) {
-            return;
+        if (backup == null || backup.status() != BackupStatus.RESTORING || !volumeId.equals(backup.restoreVolumeId()) || volume == null
+                || volume.status() != working || !isMine(backup) || !backups.startWork(backupId, BackupStatus.RESTORING, config.host())) {
+            return null;
         }
+        restoringVolumes.add(volumeId);
+        return new Accepted(() -> restoreBackup(backupId, volume, working, volumeIsNew));
+    }
+
+    private void restoreBackup(String backupId, Volume volume, VolumeStatus working, boolean volumeIsNew) throws InterruptedException {
+        String volumeId = volume.id();
         long started = System.nanoTime();
         events.started(Operation.RESTORE, backupId);
         AtomicLong restored = new AtomicLong();
@@ -309,8 +332,9 @@ public final class BackupManager {
     }
 
     /**
-     * Start-up (cinder's init_host), before this host takes messages: nothing it owned is left in a transitional
-     * status, so a redelivered request for such work finds it finished and does nothing.
+     * Start-up (cinder's init_host), before this host takes messages: the work it had taken is not left in a
+     * transitional status, so a redelivered request for such work finds it finished and does nothing. Work it had
+     * not taken yet stays: its message is still in this host's queue ({@link #resumeWork()}).
      */
     public void cleanupAfterRestart() {
         recover(config.host(), RESTART_REASON);
@@ -325,6 +349,7 @@ public final class BackupManager {
         for (String host : stoppedHosts) {
             if (!host.equals(config.host())) {
                 recover(host, "backup service on host " + host + " stopped (no heartbeat for service_down_time)");
+                takeOver(host);
                 for (Backup backup : backups.withStatus(BackupStatus.DELETING, host)) {
                     bus.cast(Topics.BACKUP, new BackupMessage.DeleteBackup(backup.id()));
                 }
@@ -332,14 +357,15 @@ public final class BackupManager {
         }
     }
 
+    /** Ends the work {@code host} had taken, as its restart does. */
     private void recover(String host, String reason) {
-        for (Backup backup : backups.withStatus(BackupStatus.CREATING, host)) {
+        for (Backup backup : backups.withWork(BackupStatus.CREATING, host, true)) {
             if (backups.fail(backup.id(), BackupStatus.CREATING, reason)) {
                 LOG.warn("backup {} failed: {}", backup.id(), reason);
                 releaseSource(backup, null);
             }
         }
-        for (Backup backup : backups.withStatus(BackupStatus.RESTORING, host)) {
+        for (Backup backup : backups.withWork(BackupStatus.RESTORING, host, true)) {
             backups.compareAndSetStatus(backup.id(), BackupStatus.RESTORING, BackupStatus.AVAILABLE);
             if (backup.restoreVolumeId() != null) {
                 if (!volumes.compareAndSetStatus(backup.restoreVolumeId(), VolumeStatus.RESTORING_BACKUP, VolumeStatus.ERROR_RESTORING)) {
@@ -349,10 +375,46 @@ public final class BackupManager {
         }
     }
 
-    /** After start-up and subscription: deletes this host left unfinished are asked for again. */
-    public void resumeDeletes() {
+    /**
+     * The creates and restores a stopped host had not taken yet come to this host (compare-and-set: one live host
+     * wins each), with a message of their own: the one in the stopped host's queue finds the row names another host.
+     */
+    private void takeOver(String stoppedHost) {
+        for (BackupStatus status : List.of(BackupStatus.CREATING, BackupStatus.RESTORING)) {
+            for (Backup backup : backups.withWork(status, stoppedHost, false)) {
+                // A backup asked in a zone stays in it, as the scheduler's choice did.
+                boolean myZone = status != BackupStatus.CREATING || backup.availabilityZone() == null
+                        || backup.availabilityZone().equals(config.storageAvailabilityZone());
+                if (myZone && backups.reassignHost(backup.id(), status, stoppedHost, config.host())) {
+                    LOG.warn("backup {} ({}) moves from stopped host {} to this host", backup.id(), status.wire(), stoppedHost);
+                    askAgain(backup);
+                }
+            }
+        }
+    }
+
+    /**
+     * After start-up and subscription: deletes this host left unfinished, and the creates and restores it has not
+     * taken, are asked for again. A create or restore whose first message is still queued runs once: the second
+     * message finds the work taken.
+     */
+    public void resumeWork() {
         for (Backup backup : backups.withStatus(BackupStatus.DELETING, config.host())) {
             bus.cast(Topics.BACKUP, new BackupMessage.DeleteBackup(backup.id()));
+        }
+        for (BackupStatus status : List.of(BackupStatus.CREATING, BackupStatus.RESTORING)) {
+            backups.withWork(status, config.host(), false).forEach(this::askAgain);
+        }
+    }
+
+    /** Casts the create or restore the row asks for to this host. */
+    private void askAgain(Backup backup) {
+        String topic = Topics.onHost(Topics.BACKUP, config.host());
+        if (backup.status() == BackupStatus.CREATING) {
+            bus.cast(topic, new BackupMessage.CreateBackup(backup.id()));
+        } else if (backup.restoreVolumeId() != null) {
+            boolean volumeIsNew = volumes.find(backup.restoreVolumeId()).map(v -> v.status() == VolumeStatus.CREATING).orElse(false);
+            bus.cast(topic, new BackupMessage.RestoreBackup(backup.id(), backup.restoreVolumeId(), volumeIsNew));
         }
     }
 

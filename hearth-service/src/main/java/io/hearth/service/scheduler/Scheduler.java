@@ -67,7 +67,7 @@ public final class Scheduler {
         String host = backup.host();
         if (candidates.stream().noneMatch(s -> s.host().equals(backup.host()))) {
             host = pick(candidates).host();
-            if (!backups.reassignHost(backupId, backup.host(), host)) {
+            if (!backups.reassignHost(backupId, BackupStatus.CREATING, backup.host(), host)) {
                 return;
             }
         }

@@ -229,7 +229,7 @@ public final class HearthServer implements AutoCloseable {
             backupManager.cleanupAfterRestart();
             bus.subscribe(Topics.BACKUP, backupManager::handle);
             bus.subscribe(Topics.onHost(Topics.BACKUP, host), backupManager::handle);
-            backupManager.resumeDeletes();
+            backupManager.resumeWork();
         }
 
         metrics.gauge("hearth.bus.messages.in.flight", "Messages this process is handling now", bus::inFlight);
