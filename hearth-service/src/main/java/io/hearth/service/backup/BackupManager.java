@@ -4,6 +4,10 @@ import io.hearth.service.backup.BackupEvents.Operation;
 import io.hearth.service.backup.BackupEvents.Outcome;
 import io.hearth.service.config.HearthConfig;
 import io.hearth.service.db.Transactions;
+import io.hearth.service.message.MessageAction;
+import io.hearth.service.message.MessageDetail;
+import io.hearth.service.message.MessageResourceType;
+import io.hearth.service.message.UserMessages;
 import io.hearth.service.quota.QuotaService;
 import io.hearth.service.quota.Resource;
 import io.hearth.service.rpc.Accepted;
@@ -48,6 +52,7 @@ public final class BackupManager {
     private final BackupProgress progress;
     private final Transactions transactions;
     private final BackupEvents events;
+    private final UserMessages messages;
     private final Semaphore operations;
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     private final Set<String> running = ConcurrentHashMap.newKeySet();
@@ -60,9 +65,10 @@ public final class BackupManager {
     private final UnaryOperator<String> volumeTopicOfHost;
 
     public BackupManager(BackupDao backups, VolumeDao volumes, SnapshotDao snapshots, QuotaService quotas, BackupEngine engine,
-            Bus bus, HearthConfig config, BackupProgress progress, Transactions transactions, BackupEvents events,
+            Bus bus, HearthConfig config, BackupProgress progress, Transactions transactions, BackupEvents events, UserMessages messages,
             UnaryOperator<String> volumeTopicOfHost) {
         this.volumeTopicOfHost = volumeTopicOfHost;
+        this.messages = messages;
         this.transactions = transactions;
         this.events = events;
         this.backups = backups;
@@ -84,12 +90,12 @@ public final class BackupManager {
     public Object handle(Record message) {
         switch ((BackupMessage) message) {
             case BackupMessage.CreateBackup m -> {
-                return acceptCreate(m.backupId());
+                return acceptCreate(m.backupId(), m.requestId());
             }
             case BackupMessage.RestoreBackup m -> {
-                return acceptRestore(m.backupId(), m.volumeId(), m.volumeIsNew());
+                return acceptRestore(m.backupId(), m.volumeId(), m.volumeIsNew(), m.requestId());
             }
-            case BackupMessage.DeleteBackup m -> deleteBackup(m.backupId());
+            case BackupMessage.DeleteBackup m -> deleteBackup(m.backupId(), m.requestId());
             case BackupMessage.ExportRecord m -> {
                 return engine.exportManifest(m.backupId()).orElseThrow(() -> io.hearth.service.error.ServiceException.invalidBackup(
                         "Backup " + m.backupId() + " is not in the backup repository."));
@@ -100,7 +106,7 @@ public final class BackupManager {
         return null;
     }
 
-    private Accepted acceptCreate(String backupId) {
+    private Accepted acceptCreate(String backupId, String requestId) {
         Backup backup = backups.find(backupId).orElse(null);
         // A message delivered again (its first acknowledgement lost) must not start the backup twice, here or elsewhere.
         if (backup == null || backup.status() != BackupStatus.CREATING || !isMine(backup)
@@ -109,12 +115,13 @@ public final class BackupManager {
         }
         // Before the acknowledgement: a force delete from now on finds the backup running and stops it.
         running.add(backupId);
-        return new Accepted(() -> createBackup(backup));
+        return new Accepted(() -> createBackup(backup, requestId));
     }
 
-    private void createBackup(Backup backup) throws InterruptedException {
+    private void createBackup(Backup backup, String requestId) throws InterruptedException {
         String backupId = backup.id();
         String temporarySnapshot = null;
+        VolumeMessage.BackupDevice device = null;
         BackupEngine.Result result = null;
         Exception failure = null;
         boolean cancelledByDelete = false;
@@ -128,7 +135,7 @@ public final class BackupManager {
             throw e;
         }
         try {
-            VolumeMessage.BackupDevice device = bus.call(volumeTopic(backup.volumeId()), new VolumeMessage.GetBackupDevice(backupId),
+            device = bus.call(volumeTopic(backup.volumeId()), new VolumeMessage.GetBackupDevice(backupId),
                     VolumeMessage.BackupDevice.class, VOLUME_CALL_TIMEOUT);
             temporarySnapshot = device.temporarySnapshotId();
             result = engine.backup(new BackupEngine.Job(backupId, Path.of(device.path()), backup.parentId(),
@@ -173,7 +180,10 @@ public final class BackupManager {
                 }
             } else if (failure != null) {
                 outcome = BackupEvents.Result.of(Outcome.ERROR, since(started), reason(failure));
-                if (!backups.fail(backupId, BackupStatus.CREATING, reason(failure)) && isDeleting(backupId)) {
+                if (backups.fail(backupId, BackupStatus.CREATING, reason(failure))) {
+                    tell(backup, requestId, MessageAction.BACKUP_CREATE,
+                            device == null ? MessageDetail.BACKUP_CREATE_DEVICE_ERROR : MessageDetail.BACKUP_CREATE_DRIVER_ERROR);
+                } else if (isDeleting(backupId)) {
                     finishDelete(backupId);
                 }
             }
@@ -220,7 +230,7 @@ public final class BackupManager {
         }
     }
 
-    private Accepted acceptRestore(String backupId, String volumeId, boolean volumeIsNew) {
+    private Accepted acceptRestore(String backupId, String volumeId, boolean volumeIsNew, String requestId) {
         Backup backup = backups.find(backupId).orElse(null);
         Volume volume = volumes.find(volumeId).orElse(null);
         VolumeStatus working = volumeIsNew ? VolumeStatus.CREATING : VolumeStatus.RESTORING_BACKUP;
@@ -229,10 +239,12 @@ public final class BackupManager {
             return null;
         }
         restoringVolumes.add(volumeId);
-        return new Accepted(() -> restoreBackup(backupId, volume, working, volumeIsNew));
+        return new Accepted(() -> restoreBackup(backup, volume, working, volumeIsNew, requestId));
     }
 
-    private void restoreBackup(String backupId, Volume volume, VolumeStatus working, boolean volumeIsNew) throws InterruptedException {
+    private void restoreBackup(Backup backup, Volume volume, VolumeStatus working, boolean volumeIsNew, String requestId)
+            throws InterruptedException {
+        String backupId = backup.id();
         String volumeId = volume.id();
         long started = System.nanoTime();
         events.started(Operation.RESTORE, backupId);
@@ -271,6 +283,7 @@ public final class BackupManager {
             outcome = new BackupEvents.Result(Outcome.SUCCESS, since(started), restored.get(), 0, 0, null);
         } catch (IOException | RuntimeException e) {
             LOG.error("restore of backup {} to volume {} failed", backupId, volumeId, e);
+            tell(backup, requestId, MessageAction.BACKUP_RESTORE, MessageDetail.BACKUP_RESTORE_ERROR);
             outcome = new BackupEvents.Result(Outcome.ERROR, since(started), restored.get(), 0, 0, reason(e));
             volumes.compareAndSetStatus(volumeId, working, volumeIsNew ? VolumeStatus.ERROR : VolumeStatus.ERROR_RESTORING);
             backups.compareAndSetStatus(backupId, BackupStatus.RESTORING, BackupStatus.AVAILABLE);
@@ -283,7 +296,7 @@ public final class BackupManager {
         }
     }
 
-    private void deleteBackup(String backupId) {
+    private void deleteBackup(String backupId, String requestId) {
         if (running.contains(backupId)) {
             // A force delete of a running backup: the backup stops at its next block and deletes itself.
             cancelled.add(backupId);
@@ -301,7 +314,9 @@ public final class BackupManager {
             events.finished(Operation.DELETE, backupId, BackupEvents.Result.of(Outcome.SUCCESS, since(started), null));
         } catch (RuntimeException e) {
             LOG.error("deleting backup {} failed", backupId, e);
-            backups.fail(backupId, BackupStatus.DELETING, reason(e));
+            if (backups.fail(backupId, BackupStatus.DELETING, reason(e))) {
+                tell(backup, requestId, MessageAction.BACKUP_DELETE, MessageDetail.BACKUP_DELETE_DRIVER_ERROR);
+            }
             events.finished(Operation.DELETE, backupId, BackupEvents.Result.of(Outcome.ERROR, since(started), reason(e)));
         }
     }
@@ -337,7 +352,7 @@ public final class BackupManager {
      * not taken yet stays: its message is still in this host's queue ({@link #resumeWork()}).
      */
     public void cleanupAfterRestart() {
-        recover(config.host(), RESTART_REASON);
+        recover(config.host(), RESTART_REASON, false);
     }
 
     /**
@@ -348,25 +363,33 @@ public final class BackupManager {
     public void recoverStoppedHosts(List<String> stoppedHosts) {
         for (String host : stoppedHosts) {
             if (!host.equals(config.host())) {
-                recover(host, "backup service on host " + host + " stopped (no heartbeat for service_down_time)");
+                recover(host, "backup service on host " + host + " stopped (no heartbeat for service_down_time)", true);
                 takeOver(host);
                 for (Backup backup : backups.withStatus(BackupStatus.DELETING, host)) {
-                    bus.cast(Topics.BACKUP, new BackupMessage.DeleteBackup(backup.id()));
+                    bus.cast(Topics.BACKUP, new BackupMessage.DeleteBackup(backup.id(), null));
                 }
             }
         }
     }
 
-    /** Ends the work {@code host} had taken, as its restart does. */
-    private void recover(String host, String reason) {
+    /**
+     * Ends the work {@code host} had taken, as its restart does; {@code hostDown}: another host does it, and the
+     * owners are told the backup service is down (a restart tells nobody, as cinder's init_host).
+     */
+    private void recover(String host, String reason, boolean hostDown) {
         for (Backup backup : backups.withWork(BackupStatus.CREATING, host, true)) {
             if (backups.fail(backup.id(), BackupStatus.CREATING, reason)) {
                 LOG.warn("backup {} failed: {}", backup.id(), reason);
                 releaseSource(backup, null);
+                if (hostDown) {
+                    tell(backup, null, MessageAction.BACKUP_CREATE, MessageDetail.BACKUP_SERVICE_DOWN);
+                }
             }
         }
         for (Backup backup : backups.withWork(BackupStatus.RESTORING, host, true)) {
-            backups.compareAndSetStatus(backup.id(), BackupStatus.RESTORING, BackupStatus.AVAILABLE);
+            if (backups.compareAndSetStatus(backup.id(), BackupStatus.RESTORING, BackupStatus.AVAILABLE) && hostDown) {
+                tell(backup, null, MessageAction.BACKUP_RESTORE, MessageDetail.BACKUP_SERVICE_DOWN);
+            }
             if (backup.restoreVolumeId() != null) {
                 if (!volumes.compareAndSetStatus(backup.restoreVolumeId(), VolumeStatus.RESTORING_BACKUP, VolumeStatus.ERROR_RESTORING)) {
                     volumes.compareAndSetStatus(backup.restoreVolumeId(), VolumeStatus.CREATING, VolumeStatus.ERROR);
@@ -400,7 +423,7 @@ public final class BackupManager {
      */
     public void resumeWork() {
         for (Backup backup : backups.withStatus(BackupStatus.DELETING, config.host())) {
-            bus.cast(Topics.BACKUP, new BackupMessage.DeleteBackup(backup.id()));
+            bus.cast(Topics.BACKUP, new BackupMessage.DeleteBackup(backup.id(), null));
         }
         for (BackupStatus status : List.of(BackupStatus.CREATING, BackupStatus.RESTORING)) {
             backups.withWork(status, config.host(), false).forEach(this::askAgain);
@@ -411,10 +434,10 @@ public final class BackupManager {
     private void askAgain(Backup backup) {
         String topic = Topics.onHost(Topics.BACKUP, config.host());
         if (backup.status() == BackupStatus.CREATING) {
-            bus.cast(topic, new BackupMessage.CreateBackup(backup.id()));
+            bus.cast(topic, new BackupMessage.CreateBackup(backup.id(), null));
         } else if (backup.restoreVolumeId() != null) {
             boolean volumeIsNew = volumes.find(backup.restoreVolumeId()).map(v -> v.status() == VolumeStatus.CREATING).orElse(false);
-            bus.cast(topic, new BackupMessage.RestoreBackup(backup.id(), backup.restoreVolumeId(), volumeIsNew));
+            bus.cast(topic, new BackupMessage.RestoreBackup(backup.id(), backup.restoreVolumeId(), volumeIsNew, null));
         }
     }
 
@@ -425,6 +448,11 @@ public final class BackupManager {
         }
         LOG.warn("ignoring a request for backup {}, which host {} works on", backup.id(), backup.host());
         return false;
+    }
+
+    /** A user message about the backup for its project (cinder's create_from_request_context). */
+    private void tell(Backup backup, String requestId, MessageAction action, MessageDetail detail) {
+        messages.recordError(backup.projectId(), requestId, action, MessageResourceType.VOLUME_BACKUP, backup.id(), detail);
     }
 
     private boolean isDeleting(String backupId) {

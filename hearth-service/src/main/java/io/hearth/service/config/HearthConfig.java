@@ -31,6 +31,7 @@ import java.util.Optional;
  * @param ops metrics and notifications
  * @param ssl {@code [ssl]}: the API speaks HTTPS with these PEM files when present
  * @param maxRequestBodySize the largest request body the API reads ({@code [oslo_middleware] max_request_body_size})
+ * @param messages how long user messages are kept, and how often expired ones are removed
  */
 public record HearthConfig(
         Path statePath,
@@ -58,7 +59,14 @@ public record HearthConfig(
         NbdSettings nbd,
         OpsSettings ops,
         Optional<SslOptions> ssl,
-        int maxRequestBodySize) {
+        int maxRequestBodySize,
+        MessageSettings messages) {
+
+    /**
+     * User messages: cinder's {@code message_ttl} (a message's minimum life, shown as its guaranteed_until) and
+     * {@code message_reap_interval} (how often the scheduler removes expired ones).
+     */
+    public record MessageSettings(Duration ttl, Duration reapInterval) {}
 
     /**
      * The NBD export service. {@code target_ip_address} and {@code target_port} are cinder's names for where a
@@ -116,7 +124,9 @@ public record HearthConfig(
                         integer(ini, "backup_timer_interval", 120, 0, 86_400)),
                 SslOptions.from(ini),
                 // oslo.middleware's default is 112 KiB; Hearth's 1 MiB leaves room for large metadata and import records.
-                integer(ini, "oslo_middleware", "max_request_body_size", 1024 * 1024, 1024, 1 << 30));
+                integer(ini, "oslo_middleware", "max_request_body_size", 1024 * 1024, 1024, 1 << 30),
+                new MessageSettings(Duration.ofSeconds(integer(ini, "message_ttl", 2_592_000, 1, Integer.MAX_VALUE)),
+                        Duration.ofSeconds(integer(ini, "message_reap_interval", 86_400, 1, Integer.MAX_VALUE))));
     }
 
     private static NbdSettings nbd(IniFile ini) {
@@ -161,7 +171,7 @@ public record HearthConfig(
         return new HearthConfig(statePath, listenHost, port, auth, backupTarget, backupCompressionAlgorithm,
                 backupMaxOperations, host, storageAvailabilityZone, reservedPercentage, quotaVolumes, quotaSnapshots, quotaGigabytes, quotaBackups,
                 quotaBackupGigabytes, maxLimit, serviceDownTime, reportInterval, database, transportUrl, controlExchange,
-                rabbitQosPrefetchCount, nbd, ops, ssl, maxRequestBodySize);
+                rabbitQosPrefetchCount, nbd, ops, ssl, maxRequestBodySize, messages);
     }
 
     public Path volumesPath() {

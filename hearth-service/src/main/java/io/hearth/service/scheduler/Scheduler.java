@@ -5,6 +5,10 @@ import io.hearth.service.backup.BackupDao;
 import io.hearth.service.backup.BackupMessage;
 import io.hearth.service.backup.BackupStatus;
 import io.hearth.service.error.ServiceException;
+import io.hearth.service.message.MessageAction;
+import io.hearth.service.message.MessageDetail;
+import io.hearth.service.message.MessageResourceType;
+import io.hearth.service.message.UserMessages;
 import io.hearth.service.rpc.Bus;
 import io.hearth.service.rpc.Topics;
 import io.hearth.service.snapshot.SnapshotDao;
@@ -30,8 +34,10 @@ public final class Scheduler {
     private final VolumeDao volumes;
     private final SnapshotDao snapshots;
     private final Bus bus;
+    private final UserMessages messages;
 
-    public Scheduler(ServiceRegistry services, BackupDao backups, VolumeDao volumes, SnapshotDao snapshots, Bus bus) {
+    public Scheduler(ServiceRegistry services, BackupDao backups, VolumeDao volumes, SnapshotDao snapshots, Bus bus, UserMessages messages) {
+        this.messages = messages;
         this.services = services;
         this.backups = backups;
         this.volumes = volumes;
@@ -41,20 +47,23 @@ public final class Scheduler {
 
     public Object handle(Record message) {
         if (message instanceof BackupMessage.ScheduleBackup schedule) {
-            scheduleBackup(schedule.backupId());
+            scheduleBackup(schedule.backupId(), schedule.requestId());
             return null;
         }
         throw new IllegalArgumentException("the scheduler does not handle " + message);
     }
 
-    private void scheduleBackup(String backupId) {
+    private void scheduleBackup(String backupId, String requestId) {
         Backup backup = backups.find(backupId).orElse(null);
         if (backup == null || backup.status() != BackupStatus.CREATING) {
             return;
         }
         List<ServiceRecord> candidates = backupHosts(backup.availabilityZone());
         if (candidates.isEmpty()) {
-            backups.fail(backupId, BackupStatus.CREATING, NO_SERVICE);
+            if (backups.fail(backupId, BackupStatus.CREATING, NO_SERVICE)) {
+                messages.recordError(backup.projectId(), requestId, MessageAction.BACKUP_CREATE, MessageResourceType.VOLUME_BACKUP,
+                        backupId, MessageDetail.BACKUP_SCHEDULE_ERROR);
+            }
             if (backup.snapshotId() != null) {
                 snapshots.compareAndSetStatus(backup.snapshotId(), SnapshotStatus.BACKING_UP, SnapshotStatus.AVAILABLE);
             } else {
@@ -71,7 +80,7 @@ public final class Scheduler {
                 return;
             }
         }
-        bus.cast(Topics.onHost(Topics.BACKUP, host), new BackupMessage.CreateBackup(backupId));
+        bus.cast(Topics.onHost(Topics.BACKUP, host), new BackupMessage.CreateBackup(backupId, requestId));
     }
 
     /** Up and enabled backup services, in the zone if one is asked for. */

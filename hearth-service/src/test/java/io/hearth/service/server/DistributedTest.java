@@ -152,9 +152,9 @@ class DistributedTest {
 
         // As if the first delivery's acknowledgement had been lost: the same request arrives again, on its host and on the topic.
         AmqpBus wire = broker.bus(new MessageCodec(Json.MAPPER, List.of(BackupMessage.class, VolumeMessage.class)), "duplicate");
-        wire.cast(Topics.onHost(Topics.BACKUP, host), new BackupMessage.CreateBackup(backup));
-        wire.cast(Topics.BACKUP, new BackupMessage.CreateBackup(backup));
-        wire.cast(Topics.SCHEDULER, new BackupMessage.ScheduleBackup(backup));
+        wire.cast(Topics.onHost(Topics.BACKUP, host), new BackupMessage.CreateBackup(backup, null));
+        wire.cast(Topics.BACKUP, new BackupMessage.CreateBackup(backup, null));
+        wire.cast(Topics.SCHEDULER, new BackupMessage.ScheduleBackup(backup, null));
         engines.values().forEach(FakeBackupEngine::release);
 
         assertThat(awaitBackupDone(backup).get("status").asText()).isEqualTo("available");
