@@ -43,11 +43,12 @@ broker_start() {
     RABBITMQ_CONFIG_FILE="$BROKER_DIR/rabbitmq.conf" RABBITMQ_ENABLED_PLUGINS_FILE="$BROKER_DIR/enabled_plugins" \
     RABBITMQ_CONF_ENV_FILE="$BROKER_DIR/rabbitmq-env.conf" RABBITMQ_MNESIA_BASE="$BROKER_DIR/mnesia" \
     RABBITMQ_LOG_BASE="$BROKER_DIR/log" rabbitmq-server -detached >/dev/null 2>&1
-  for _ in $(seq 60); do
+  # A node takes seconds to boot, minutes on a machine that is busy with other work.
+  for _ in $(seq 240); do
     (exec 3<>"/dev/tcp/127.0.0.1/$AMQP_PORT") 2>/dev/null && return 0
     sleep 0.5
   done
-  fail "the broker does not answer on 127.0.0.1:$AMQP_PORT"
+  fail "the broker does not answer on 127.0.0.1:$AMQP_PORT after 2 minutes"
 }
 
 broker_start
