@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Runs every test: engine, service (on H2, then on PostgreSQL and MariaDB: scripts/databases.sh), CLI (crash,
 # corruption, concurrency), end-to-end against a real `hearth serve`, then the scenario with the real `cinder`
-# and `openstack` clients (apt-get install python3-cinderclient python3-openstackclient), and the cluster failover
-# test (HAProxy in front of two api processes; RabbitMQ on 127.0.0.1:5672).
+# and `openstack` clients (apt-get install python3-cinderclient python3-openstackclient), and the cluster failover,
+# broker restart and load tests (HAProxy in front of two api processes; RabbitMQ on 127.0.0.1:5672).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B verify -Pdatabases "$@"
 tests/clients/scenario.sh
 tests/clients/tls.sh        # the same clients over HTTPS ([ssl] cert_file, key_file)
 tests/cluster/failover.sh
+# RabbitMQ (a node of the test's own) stopped and started under a stream of backups: none lost, none twice.
+tests/cluster/broker-restart.sh
 # 200 backups over 20 volumes and 3 backup hosts on that cluster, all available (the processes' logs are kept).
 LOAD_LOGS=target/cluster-load tests/cluster/load.sh
 # bin/hearth repo init/backup/restore through every target of scripts/target-servers.sh.

@@ -134,6 +134,21 @@ await volume "$AGAIN" available
 hearth volume read "$AGAIN" "$WORK/again.img"
 cmp -n 4194304 "$WORK/second.img" "$WORK/again.img" || fail "data restored from the imported backup differs"
 
+step "a volume no host has room for ends in error; cinder message-list (3.3) tells why"
+# Room in the quota (curl: cinder quota-update sends a tenant_id Hearth refuses), then 1 PiB.
+curl -fsS -X PUT -H "X-Auth-Token: admin:$PROJECT" -H 'Content-Type: application/json' \
+  -d '{"quota_set": {"gigabytes": 2000000}}' "$URL/v3/$PROJECT/os-quota-sets/$PROJECT" >/dev/null
+HUGE="$("${CINDER[@]}" create --name too-big 1048576 | id_of)"
+await volume "$HUGE" error
+MESSAGES="$("${CINDER[@]}" --os-volume-api-version 3.3 message-list)"
+MESSAGE="$(awk -F'|' -v volume="$HUGE" 'index($0, volume) && /VOLUME_VOLUME_001_003/ {gsub(/ /, "", $2); print $2}' <<<"$MESSAGES")"
+[[ -n $MESSAGE ]] || fail "no VOLUME_VOLUME_001_003 message about $HUGE in: $MESSAGES"
+"${CINDER[@]}" --os-volume-api-version 3.3 message-show "$MESSAGE" \
+  | grep -q "schedule allocate volume:Could not find any available weighted backend." || fail "message $MESSAGE does not tell why"
+"${CINDER[@]}" --os-volume-api-version 3.3 message-delete "$MESSAGE"
+! "${CINDER[@]}" --os-volume-api-version 3.3 message-list | grep -q "$MESSAGE" || fail "message $MESSAGE was not deleted"
+"${CINDER[@]}" delete "$HUGE" >/dev/null
+
 step "clean up"
 "${OPENSTACK[@]}" volume backup delete "$INC"
 await_backup_gone "$INC"

@@ -55,20 +55,8 @@ trap cleanup EXIT
 export HEARTH_CLUSTER_CONFIG="$HEARTH_CLUSTER_DIR/extra.conf"
 
 url=$("$ROOT/scripts/cluster.sh" up | sed -n 's/^HEARTH_URL=//p')
-auth=(-H 'X-Auth-Token: admin:load' -H 'Content-Type: application/json')
-field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
-
-# Room for the load in the project's quotas.
-curl -fsS "${auth[@]}" -X PUT -d "{\"quota_set\": {\"volumes\": $((VOLUMES + 5)), \"backups\": $((BACKUPS + 5)), \"gigabytes\": 10000, \"backup_gigabytes\": 100000}}" \
-  "$url/v3/load/os-quota-sets/load" >/dev/null
-
-volumes=()
-for _ in $(seq "$VOLUMES"); do
-  volumes+=("$(curl -fsS "${auth[@]}" -d '{"volume": {"size": 1}}' "$url/v3/load/volumes" | field '["volume"]["id"]')")
-done
-for v in "${volumes[@]}"; do
-  until [[ $(curl -fsS "${auth[@]}" "$url/v3/load/volumes/$v" | field '["volume"]["status"]') == available ]]; do sleep 0.2; done
-done
+source "$ROOT/tests/cluster/volumes.sh"
+prepare_volumes "$url" load "$VOLUMES" "$BACKUPS"
 
 per_volume=$(( BACKUPS / VOLUMES ))
 python3 "$ROOT/tests/cluster/load_clients.py" "$url" load admin:load "$HEARTH_CLUSTER_DIR/state/volumes" "$per_volume" \

@@ -7,6 +7,7 @@ import io.hearth.service.backup.BackupApi;
 import io.hearth.service.backup.BackupProgress;
 import io.hearth.service.config.HearthConfig;
 import io.hearth.service.health.OpsEndpoints;
+import io.hearth.service.message.UserMessages;
 import io.hearth.service.quota.QuotaService;
 import io.hearth.service.scheduler.ServiceRegistry;
 import io.hearth.service.volume.AttachmentApi;
@@ -38,6 +39,8 @@ import java.util.stream.Stream;
  */
 public final class Api implements AutoCloseable {
     private static final String VERSION_HEADER = "OpenStack-API-Version";
+    /** Cinder's: the id user messages about the request's outcome carry. */
+    private static final String REQUEST_ID_HEADER = "x-openstack-request-id";
 
     /** A handler that receives the authenticated request scope. */
     @FunctionalInterface
@@ -64,7 +67,8 @@ public final class Api implements AutoCloseable {
     private final Optional<HttpsConnector> https;
 
     public Api(Authenticator authenticator, ProjectScope projectScope, Supplier<Policy> policy, AuditLog audit, BackupApi backupApi, BackupProgress progress, VolumeApi volumeApi,
-            AttachmentApi attachmentApi, QuotaService quotas, ServiceRegistry services, HearthConfig config, OpsEndpoints ops) {
+            AttachmentApi attachmentApi, QuotaService quotas, ServiceRegistry services, HearthConfig config, OpsEndpoints ops,
+            UserMessages userMessages) {
         this.authenticator = authenticator;
         this.projectScope = projectScope;
         this.policy = policy;
@@ -75,6 +79,7 @@ public final class Api implements AutoCloseable {
                 scope -> scope.policy().allows(BACKUP_ATTRIBUTES, scope.context(), scope.context().projectId()));
         VolumeResource volumes = new VolumeResource(volumeApi, attachmentApi, config.maxLimit());
         AdminResource admin = new AdminResource(quotas, services, config);
+        MessageResource messages = new MessageResource(userMessages, config.maxLimit());
         // Read and checked before anything listens: a bad [ssl] file stops the start with the option's name.
         this.https = config.ssl().map(HttpsConnector::new);
         this.app = Javalin.create(javalin -> {
@@ -89,7 +94,7 @@ public final class Api implements AutoCloseable {
             // What Jetty refuses before the routes see it is answered as a JSON fault too.
             javalin.jetty.modifyServer(server -> server.setErrorHandler(new JettyFaults()));
             javalin.requestLogger.http((ctx, millis) -> audit.record(ctx));
-            routes(javalin.routes, backups, volumes, admin);
+            routes(javalin.routes, backups, volumes, admin, messages);
             ops.routes(javalin.routes);
             new Dashboard(config.auth()).install(javalin);
             javalin.routes.exception(Exception.class, (failure, ctx) -> faults.handle(failure, ctx));
@@ -105,7 +110,7 @@ public final class Api implements AutoCloseable {
         });
     }
 
-    private void routes(RoutesConfig routes, BackupResource backups, VolumeResource volumes, AdminResource admin) {
+    private void routes(RoutesConfig routes, BackupResource backups, VolumeResource volumes, AdminResource admin, MessageResource messages) {
         routes.get("/", ctx -> json(ctx, 300, AdminResource.versions(proxyHeaders.baseUrl(ctx))));
         routes.get("/v3", ctx -> json(ctx, 200, AdminResource.versions(proxyHeaders.baseUrl(ctx))));
 
@@ -148,6 +153,10 @@ public final class Api implements AutoCloseable {
         route(routes, HandlerType.GET, "/attachments/{id}", OPEN, (ctx, s) -> volumes.showAttachment(ctx, s, ctx.pathParam("id")));
         route(routes, HandlerType.PUT, "/attachments/{id}", rule(ATTACHMENT_UPDATE), (ctx, s) -> volumes.updateAttachment(ctx, s, ctx.pathParam("id")));
         route(routes, HandlerType.DELETE, "/attachments/{id}", rule(ATTACHMENT_DELETE), (ctx, s) -> volumes.deleteAttachment(ctx, s, ctx.pathParam("id")));
+
+        route(routes, HandlerType.GET, "/messages", rule(MESSAGE_GET_ALL), messages::list);
+        route(routes, HandlerType.GET, "/messages/{id}", rule(MESSAGE_GET), (ctx, s) -> messages.show(ctx, s, ctx.pathParam("id")));
+        route(routes, HandlerType.DELETE, "/messages/{id}", rule(MESSAGE_DELETE), (ctx, s) -> messages.delete(ctx, s, ctx.pathParam("id")));
 
         route(routes, HandlerType.GET, "/os-quota-sets/{target}/defaults", quotaRule(QUOTAS_SHOW),
                 (ctx, s) -> admin.showQuota(ctx, s, ctx.pathParam("target"), true));
@@ -193,6 +202,8 @@ public final class Api implements AutoCloseable {
 
     private void handle(Context ctx, Optional<String> urlProject, Guard guard, ScopedHandler handler) throws Exception {
         ctx.header("Vary", VERSION_HEADER);
+        String requestId = RequestContext.newRequestId();
+        ctx.header(REQUEST_ID_HEADER, requestId);
         // PostgreSQL cannot compare or store a NUL character; refused alike on every database (bodies: Json).
         if (Stream.concat(ctx.pathParamMap().values().stream(), ctx.queryParamMap().values().stream().flatMap(List::stream))
                 .anyMatch(value -> value.indexOf('\0') >= 0)) {
@@ -213,7 +224,7 @@ public final class Api implements AutoCloseable {
         Policy rules = policy.get();
         RequestContext context;
         try {
-            context = rules.context(authenticator.authenticate(Optional.ofNullable(ctx.header("X-Auth-Token")), urlProject));
+            context = rules.context(authenticator.authenticate(Optional.ofNullable(ctx.header("X-Auth-Token")), urlProject), requestId);
         } catch (ServiceException e) {
             if (e.kind() == ErrorKind.UNAUTHORIZED) {
                 authenticator.challenge().ifPresent(value -> ctx.header("WWW-Authenticate", value));

@@ -11,6 +11,8 @@ public record ApiVersion(int minor) implements Comparable<ApiVersion> {
     public static final ApiVersion MIN = new ApiVersion(0);
     public static final ApiVersion MAX = new ApiVersion(71);
 
+    public static final ApiVersion MESSAGES = new ApiVersion(3);
+    public static final ApiVersion MESSAGES_PAGINATION = new ApiVersion(5);
     public static final ApiVersion BACKUP_UPDATE = new ApiVersion(9);
     public static final ApiVersion BACKUP_PROJECT = new ApiVersion(18);
     public static final ApiVersion ATTACHMENTS = new ApiVersion(27);

@@ -116,7 +116,7 @@ public final class BackupApi {
             quotas.reserve(context.projectId(), Map.of(Resource.BACKUPS, 1L, Resource.BACKUP_GIGABYTES, (long) volume.size()));
             return insertBackup(context, request, volume, source, host);
         });
-        bus.cast(Topics.SCHEDULER, new BackupMessage.ScheduleBackup(backup.id()));
+        bus.cast(Topics.SCHEDULER, new BackupMessage.ScheduleBackup(backup.id(), context.requestId()));
         return backup;
     }
 
@@ -191,7 +191,7 @@ public final class BackupApi {
         if (!backups.compareAndSetStatus(id, backup.status(), BackupStatus.DELETING)) {
             throw ServiceException.invalidBackup("Backup status must be available or error");
         }
-        bus.cast(Topics.BACKUP, new BackupMessage.DeleteBackup(id));
+        bus.cast(Topics.BACKUP, new BackupMessage.DeleteBackup(id, context.requestId()));
     }
 
     public void forceDelete(RequestContext context, String id) {
@@ -203,7 +203,7 @@ public final class BackupApi {
         if (backups.forceDeleting(id)) {
             // A running backup stops only where it runs.
             bus.cast(backup.status() == BackupStatus.CREATING && backup.host() != null ? Topics.onHost(Topics.BACKUP, backup.host())
-                    : Topics.BACKUP, new BackupMessage.DeleteBackup(id));
+                    : Topics.BACKUP, new BackupMessage.DeleteBackup(id, context.requestId()));
         }
     }
 
@@ -241,7 +241,7 @@ public final class BackupApi {
                 throw ServiceException.invalidVolume("Volume to be restored to must be available");
             }
         });
-        bus.cast(Topics.onHost(Topics.BACKUP, host), new BackupMessage.RestoreBackup(id, volume.id(), false));
+        bus.cast(Topics.onHost(Topics.BACKUP, host), new BackupMessage.RestoreBackup(id, volume.id(), false, context.requestId()));
         return new Restored(id, volume.id(), volume.name());
     }
 
@@ -311,6 +311,9 @@ public final class BackupApi {
                     config.host(), null, record.metadata() == null ? Map.of() : record.metadata(), null, null, null,
                     parseTime(record.dataTimestamp()).orElse(created), created, Instant.now(), null);
             backups.insert(imported);
+            // Taken from the start: its ImportRecord goes to any backup host, and a create asked again for it
+            // (BackupManager.resumeWork, or a stopped host's work taken over) would back up its volume instead.
+            backups.startWork(imported.id(), BackupStatus.CREATING, config.host());
             return imported;
         });
         bus.cast(Topics.BACKUP, new BackupMessage.ImportRecord(record.id(), Json.write(record.driverInfo().manifest()), record.snapshotId()));

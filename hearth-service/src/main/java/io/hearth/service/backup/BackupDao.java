@@ -87,6 +87,23 @@ public final class BackupDao {
                 .bind("status", status.wire()).bind("host", host).map(BackupDao::map).list());
     }
 
+    /** Backups in {@code status} on {@code host} whose work that host has taken ({@code started}) or not yet. */
+    public List<Backup> withWork(BackupStatus status, String host, boolean started) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM backups WHERE deleted = FALSE AND status = :status AND host = :host AND work_started_at IS "
+                + (started ? "NOT NULL" : "NULL")).bind("status", status.wire()).bind("host", host).map(BackupDao::map).list());
+    }
+
+    /**
+     * The row's host takes the work its status asks for (create or restore), once: false if it was taken already (a
+     * message delivered again), moved to another host, or the status changed.
+     */
+    public boolean startWork(String id, BackupStatus status, String host) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                UPDATE backups SET work_started_at = :now WHERE id = :id AND status = :status AND host = :host AND work_started_at IS NULL
+                  AND deleted = FALSE""")
+                .bind("id", id).bind("status", status.wire()).bind("host", host).bind("now", Database.toSql(Instant.now())).execute()) == 1;
+    }
+
     /** Non-deleted children of any status: what blocks deleting a parent. */
     public int countChildren(String id) {
         return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM backups WHERE parent_id = :id AND deleted = FALSE")
@@ -111,7 +128,7 @@ public final class BackupDao {
     /** {@code host}: the backup host that does the restore (and cleans it up if it restarts meanwhile). */
     public boolean startRestore(String id, String volumeId, String host) {
         return jdbi.withHandle(h -> h.createUpdate("""
-                UPDATE backups SET status = 'restoring', restore_volume_id = :volume, host = :host, updated_at = :now
+                UPDATE backups SET status = 'restoring', restore_volume_id = :volume, host = :host, work_started_at = NULL, updated_at = :now
                 WHERE id = :id AND status = 'available' AND deleted = FALSE""")
                 .bind("id", id).bind("volume", volumeId).bind("host", host).bind("now", Database.toSql(Instant.now()))
                 .execute()) == 1;
@@ -168,14 +185,19 @@ public final class BackupDao {
                 .bind("id", id).bind("to", to.wire()).bind("now", Database.toSql(Instant.now())).execute()) == 1;
     }
 
-    /** Force delete: from whatever status to deleting. */
-    /** Moves a creating backup to another backup host, unless something else changed it first. */
-    public boolean reassignHost(String id, String from, String to) {
+    /**
+     * Moves a creating or restoring backup whose work no host has taken yet to another backup host, unless something
+     * else changed it first.
+     */
+    public boolean reassignHost(String id, BackupStatus status, String from, String to) {
         return jdbi.withHandle(h -> h.createUpdate("""
-                UPDATE backups SET host = :to, updated_at = :now WHERE id = :id AND status = 'creating' AND host = :from""")
-                .bind("id", id).bind("from", from).bind("to", to).bind("now", Database.toSql(Instant.now())).execute()) == 1;
+                UPDATE backups SET host = :to, updated_at = :now
+                WHERE id = :id AND status = :status AND host = :from AND work_started_at IS NULL AND deleted = FALSE""")
+                .bind("id", id).bind("status", status.wire()).bind("from", from).bind("to", to).bind("now", Database.toSql(Instant.now()))
+                .execute()) == 1;
     }
 
+    /** Force delete: from whatever status to deleting. */
     public boolean forceDeleting(String id) {
         return jdbi.withHandle(h -> h.createUpdate("UPDATE backups SET status = 'deleting', updated_at = :now WHERE id = :id AND deleted = FALSE AND status <> 'deleting'")
                 .bind("id", id).bind("now", Database.toSql(Instant.now())).execute()) == 1;

@@ -4,8 +4,13 @@ import io.hearth.service.backup.BackupEvents.Operation;
 import io.hearth.service.backup.BackupEvents.Outcome;
 import io.hearth.service.config.HearthConfig;
 import io.hearth.service.db.Transactions;
+import io.hearth.service.message.MessageAction;
+import io.hearth.service.message.MessageDetail;
+import io.hearth.service.message.MessageResourceType;
+import io.hearth.service.message.UserMessages;
 import io.hearth.service.quota.QuotaService;
 import io.hearth.service.quota.Resource;
+import io.hearth.service.rpc.Accepted;
 import io.hearth.service.rpc.Bus;
 import io.hearth.service.rpc.Topics;
 import io.hearth.service.snapshot.SnapshotDao;
@@ -47,6 +52,7 @@ public final class BackupManager {
     private final BackupProgress progress;
     private final Transactions transactions;
     private final BackupEvents events;
+    private final UserMessages messages;
     private final Semaphore operations;
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     private final Set<String> running = ConcurrentHashMap.newKeySet();
@@ -59,9 +65,10 @@ public final class BackupManager {
     private final UnaryOperator<String> volumeTopicOfHost;
 
     public BackupManager(BackupDao backups, VolumeDao volumes, SnapshotDao snapshots, QuotaService quotas, BackupEngine engine,
-            Bus bus, HearthConfig config, BackupProgress progress, Transactions transactions, BackupEvents events,
+            Bus bus, HearthConfig config, BackupProgress progress, Transactions transactions, BackupEvents events, UserMessages messages,
             UnaryOperator<String> volumeTopicOfHost) {
         this.volumeTopicOfHost = volumeTopicOfHost;
+        this.messages = messages;
         this.transactions = transactions;
         this.events = events;
         this.backups = backups;
@@ -76,11 +83,19 @@ public final class BackupManager {
         this.operations = new Semaphore(limit == 0 ? Integer.MAX_VALUE : limit, true);
     }
 
-    public Object handle(Record message) throws InterruptedException {
+    /**
+     * A create or a restore is {@link Accepted} once this host has recorded that it took the work (the row's
+     * work_started_at), so the broker forgets the message long before the work ends; the rest is done afterwards.
+     */
+    public Object handle(Record message) {
         switch ((BackupMessage) message) {
-            case BackupMessage.CreateBackup m -> createBackup(m.backupId());
-            case BackupMessage.RestoreBackup m -> restoreBackup(m.backupId(), m.volumeId(), m.volumeIsNew());
-            case BackupMessage.DeleteBackup m -> deleteBackup(m.backupId());
+            case BackupMessage.CreateBackup m -> {
+                return acceptCreate(m.backupId(), m.requestId());
+            }
+            case BackupMessage.RestoreBackup m -> {
+                return acceptRestore(m.backupId(), m.volumeId(), m.volumeIsNew(), m.requestId());
+            }
+            case BackupMessage.DeleteBackup m -> deleteBackup(m.backupId(), m.requestId());
             case BackupMessage.ExportRecord m -> {
                 return engine.exportManifest(m.backupId()).orElseThrow(() -> io.hearth.service.error.ServiceException.invalidBackup(
                         "Backup " + m.backupId() + " is not in the backup repository."));
@@ -91,13 +106,22 @@ public final class BackupManager {
         return null;
     }
 
-    private void createBackup(String backupId) throws InterruptedException {
+    private Accepted acceptCreate(String backupId, String requestId) {
         Backup backup = backups.find(backupId).orElse(null);
         // A message delivered again (its first acknowledgement lost) must not start the backup twice, here or elsewhere.
-        if (backup == null || backup.status() != BackupStatus.CREATING || !isMine(backup) || !running.add(backupId)) {
-            return;
+        if (backup == null || backup.status() != BackupStatus.CREATING || !isMine(backup)
+                || !backups.startWork(backupId, BackupStatus.CREATING, config.host())) {
+            return null;
         }
+        // Before the acknowledgement: a force delete from now on finds the backup running and stops it.
+        running.add(backupId);
+        return new Accepted(() -> createBackup(backup, requestId));
+    }
+
+    private void createBackup(Backup backup, String requestId) throws InterruptedException {
+        String backupId = backup.id();
         String temporarySnapshot = null;
+        VolumeMessage.BackupDevice device = null;
         BackupEngine.Result result = null;
         Exception failure = null;
         boolean cancelledByDelete = false;
@@ -111,7 +135,7 @@ public final class BackupManager {
             throw e;
         }
         try {
-            VolumeMessage.BackupDevice device = bus.call(volumeTopic(backup.volumeId()), new VolumeMessage.GetBackupDevice(backupId),
+            device = bus.call(volumeTopic(backup.volumeId()), new VolumeMessage.GetBackupDevice(backupId),
                     VolumeMessage.BackupDevice.class, VOLUME_CALL_TIMEOUT);
             temporarySnapshot = device.temporarySnapshotId();
             result = engine.backup(new BackupEngine.Job(backupId, Path.of(device.path()), backup.parentId(),
@@ -156,7 +180,10 @@ public final class BackupManager {
                 }
             } else if (failure != null) {
                 outcome = BackupEvents.Result.of(Outcome.ERROR, since(started), reason(failure));
-                if (!backups.fail(backupId, BackupStatus.CREATING, reason(failure)) && isDeleting(backupId)) {
+                if (backups.fail(backupId, BackupStatus.CREATING, reason(failure))) {
+                    tell(backup, requestId, MessageAction.BACKUP_CREATE,
+                            device == null ? MessageDetail.BACKUP_CREATE_DEVICE_ERROR : MessageDetail.BACKUP_CREATE_DRIVER_ERROR);
+                } else if (isDeleting(backupId)) {
                     finishDelete(backupId);
                 }
             }
@@ -203,14 +230,22 @@ public final class BackupManager {
         }
     }
 
-    private void restoreBackup(String backupId, String volumeId, boolean volumeIsNew) throws InterruptedException {
+    private Accepted acceptRestore(String backupId, String volumeId, boolean volumeIsNew, String requestId) {
         Backup backup = backups.find(backupId).orElse(null);
         Volume volume = volumes.find(volumeId).orElse(null);
         VolumeStatus working = volumeIsNew ? VolumeStatus.CREATING : VolumeStatus.RESTORING_BACKUP;
-        if (backup == null || backup.status() != BackupStatus.RESTORING || volume == null || volume.status() != working
-                || !isMine(backup) || !restoringVolumes.add(volumeId)) {
-            return;
+        if (backup == null || backup.status() != BackupStatus.RESTORING || !volumeId.equals(backup.restoreVolumeId()) || volume == null
+                || volume.status() != working || !isMine(backup) || !backups.startWork(backupId, BackupStatus.RESTORING, config.host())) {
+            return null;
         }
+        restoringVolumes.add(volumeId);
+        return new Accepted(() -> restoreBackup(backup, volume, working, volumeIsNew, requestId));
+    }
+
+    private void restoreBackup(Backup backup, Volume volume, VolumeStatus working, boolean volumeIsNew, String requestId)
+            throws InterruptedException {
+        String backupId = backup.id();
+        String volumeId = volume.id();
         long started = System.nanoTime();
         events.started(Operation.RESTORE, backupId);
         AtomicLong restored = new AtomicLong();
@@ -248,6 +283,7 @@ public final class BackupManager {
             outcome = new BackupEvents.Result(Outcome.SUCCESS, since(started), restored.get(), 0, 0, null);
         } catch (IOException | RuntimeException e) {
             LOG.error("restore of backup {} to volume {} failed", backupId, volumeId, e);
+            tell(backup, requestId, MessageAction.BACKUP_RESTORE, MessageDetail.BACKUP_RESTORE_ERROR);
             outcome = new BackupEvents.Result(Outcome.ERROR, since(started), restored.get(), 0, 0, reason(e));
             volumes.compareAndSetStatus(volumeId, working, volumeIsNew ? VolumeStatus.ERROR : VolumeStatus.ERROR_RESTORING);
             backups.compareAndSetStatus(backupId, BackupStatus.RESTORING, BackupStatus.AVAILABLE);
@@ -260,7 +296,7 @@ public final class BackupManager {
         }
     }
 
-    private void deleteBackup(String backupId) {
+    private void deleteBackup(String backupId, String requestId) {
         if (running.contains(backupId)) {
             // A force delete of a running backup: the backup stops at its next block and deletes itself.
             cancelled.add(backupId);
@@ -278,7 +314,9 @@ public final class BackupManager {
             events.finished(Operation.DELETE, backupId, BackupEvents.Result.of(Outcome.SUCCESS, since(started), null));
         } catch (RuntimeException e) {
             LOG.error("deleting backup {} failed", backupId, e);
-            backups.fail(backupId, BackupStatus.DELETING, reason(e));
+            if (backups.fail(backupId, BackupStatus.DELETING, reason(e))) {
+                tell(backup, requestId, MessageAction.BACKUP_DELETE, MessageDetail.BACKUP_DELETE_DRIVER_ERROR);
+            }
             events.finished(Operation.DELETE, backupId, BackupEvents.Result.of(Outcome.ERROR, since(started), reason(e)));
         }
     }
@@ -309,11 +347,12 @@ public final class BackupManager {
     }
 
     /**
-     * Start-up (cinder's init_host), before this host takes messages: nothing it owned is left in a transitional
-     * status, so a redelivered request for such work finds it finished and does nothing.
+     * Start-up (cinder's init_host), before this host takes messages: the work it had taken is not left in a
+     * transitional status, so a redelivered request for such work finds it finished and does nothing. Work it had
+     * not taken yet stays: its message is still in this host's queue ({@link #resumeWork()}).
      */
     public void cleanupAfterRestart() {
-        recover(config.host(), RESTART_REASON);
+        recover(config.host(), RESTART_REASON, false);
     }
 
     /**
@@ -324,23 +363,33 @@ public final class BackupManager {
     public void recoverStoppedHosts(List<String> stoppedHosts) {
         for (String host : stoppedHosts) {
             if (!host.equals(config.host())) {
-                recover(host, "backup service on host " + host + " stopped (no heartbeat for service_down_time)");
+                recover(host, "backup service on host " + host + " stopped (no heartbeat for service_down_time)", true);
+                takeOver(host);
                 for (Backup backup : backups.withStatus(BackupStatus.DELETING, host)) {
-                    bus.cast(Topics.BACKUP, new BackupMessage.DeleteBackup(backup.id()));
+                    bus.cast(Topics.BACKUP, new BackupMessage.DeleteBackup(backup.id(), null));
                 }
             }
         }
     }
 
-    private void recover(String host, String reason) {
-        for (Backup backup : backups.withStatus(BackupStatus.CREATING, host)) {
+    /**
+     * Ends the work {@code host} had taken, as its restart does; {@code hostDown}: another host does it, and the
+     * owners are told the backup service is down (a restart tells nobody, as cinder's init_host).
+     */
+    private void recover(String host, String reason, boolean hostDown) {
+        for (Backup backup : backups.withWork(BackupStatus.CREATING, host, true)) {
             if (backups.fail(backup.id(), BackupStatus.CREATING, reason)) {
                 LOG.warn("backup {} failed: {}", backup.id(), reason);
                 releaseSource(backup, null);
+                if (hostDown) {
+                    tell(backup, null, MessageAction.BACKUP_CREATE, MessageDetail.BACKUP_SERVICE_DOWN);
+                }
             }
         }
-        for (Backup backup : backups.withStatus(BackupStatus.RESTORING, host)) {
-            backups.compareAndSetStatus(backup.id(), BackupStatus.RESTORING, BackupStatus.AVAILABLE);
+        for (Backup backup : backups.withWork(BackupStatus.RESTORING, host, true)) {
+            if (backups.compareAndSetStatus(backup.id(), BackupStatus.RESTORING, BackupStatus.AVAILABLE) && hostDown) {
+                tell(backup, null, MessageAction.BACKUP_RESTORE, MessageDetail.BACKUP_SERVICE_DOWN);
+            }
             if (backup.restoreVolumeId() != null) {
                 if (!volumes.compareAndSetStatus(backup.restoreVolumeId(), VolumeStatus.RESTORING_BACKUP, VolumeStatus.ERROR_RESTORING)) {
                     volumes.compareAndSetStatus(backup.restoreVolumeId(), VolumeStatus.CREATING, VolumeStatus.ERROR);
@@ -349,10 +398,46 @@ public final class BackupManager {
         }
     }
 
-    /** After start-up and subscription: deletes this host left unfinished are asked for again. */
-    public void resumeDeletes() {
+    /**
+     * The creates and restores a stopped host had not taken yet come to this host (compare-and-set: one live host
+     * wins each), with a message of their own: the one in the stopped host's queue finds the row names another host.
+     */
+    private void takeOver(String stoppedHost) {
+        for (BackupStatus status : List.of(BackupStatus.CREATING, BackupStatus.RESTORING)) {
+            for (Backup backup : backups.withWork(status, stoppedHost, false)) {
+                // A backup asked in a zone stays in it, as the scheduler's choice did.
+                boolean myZone = status != BackupStatus.CREATING || backup.availabilityZone() == null
+                        || backup.availabilityZone().equals(config.storageAvailabilityZone());
+                if (myZone && backups.reassignHost(backup.id(), status, stoppedHost, config.host())) {
+                    LOG.warn("backup {} ({}) moves from stopped host {} to this host", backup.id(), status.wire(), stoppedHost);
+                    askAgain(backup);
+                }
+            }
+        }
+    }
+
+    /**
+     * After start-up and subscription: deletes this host left unfinished, and the creates and restores it has not
+     * taken, are asked for again. A create or restore whose first message is still queued runs once: the second
+     * message finds the work taken.
+     */
+    public void resumeWork() {
         for (Backup backup : backups.withStatus(BackupStatus.DELETING, config.host())) {
-            bus.cast(Topics.BACKUP, new BackupMessage.DeleteBackup(backup.id()));
+            bus.cast(Topics.BACKUP, new BackupMessage.DeleteBackup(backup.id(), null));
+        }
+        for (BackupStatus status : List.of(BackupStatus.CREATING, BackupStatus.RESTORING)) {
+            backups.withWork(status, config.host(), false).forEach(this::askAgain);
+        }
+    }
+
+    /** Casts the create or restore the row asks for to this host. */
+    private void askAgain(Backup backup) {
+        String topic = Topics.onHost(Topics.BACKUP, config.host());
+        if (backup.status() == BackupStatus.CREATING) {
+            bus.cast(topic, new BackupMessage.CreateBackup(backup.id(), null));
+        } else if (backup.restoreVolumeId() != null) {
+            boolean volumeIsNew = volumes.find(backup.restoreVolumeId()).map(v -> v.status() == VolumeStatus.CREATING).orElse(false);
+            bus.cast(topic, new BackupMessage.RestoreBackup(backup.id(), backup.restoreVolumeId(), volumeIsNew, null));
         }
     }
 
@@ -363,6 +448,11 @@ public final class BackupManager {
         }
         LOG.warn("ignoring a request for backup {}, which host {} works on", backup.id(), backup.host());
         return false;
+    }
+
+    /** A user message about the backup for its project (cinder's create_from_request_context). */
+    private void tell(Backup backup, String requestId, MessageAction action, MessageDetail detail) {
+        messages.recordError(backup.projectId(), requestId, action, MessageResourceType.VOLUME_BACKUP, backup.id(), detail);
     }
 
     private boolean isDeleting(String backupId) {

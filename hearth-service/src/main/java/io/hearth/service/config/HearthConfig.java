@@ -35,6 +35,7 @@ import java.util.Optional;
  * @param maxRequestBodySize the largest request body the API reads ({@code [oslo_middleware] max_request_body_size})
  * @param enableProxyHeadersParsing links in answers follow a proxy's {@code X-Forwarded-Proto/Host} and {@code Forwarded}
  *     headers ({@code [oslo_middleware] enable_proxy_headers_parsing}); off: those headers are ignored
+ * @param messages how long user messages are kept, and how often expired ones are removed
  */
 public record HearthConfig(
         Path statePath,
@@ -64,7 +65,14 @@ public record HearthConfig(
         OpsSettings ops,
         Optional<SslOptions> ssl,
         int maxRequestBodySize,
-        boolean enableProxyHeadersParsing) {
+        boolean enableProxyHeadersParsing,
+        MessageSettings messages) {
+
+    /**
+     * User messages: cinder's {@code message_ttl} (a message's minimum life, shown as its guaranteed_until) and
+     * {@code message_reap_interval} (how often the scheduler removes expired ones).
+     */
+    public record MessageSettings(Duration ttl, Duration reapInterval) {}
 
     /**
      * The NBD export service. {@code target_ip_address} and {@code target_port} are cinder's names for where a
@@ -124,7 +132,9 @@ public record HearthConfig(
                 SslOptions.from(ini),
                 // oslo.middleware's default is 112 KiB; Hearth's 1 MiB leaves room for large metadata and import records.
                 integer(ini, "oslo_middleware", "max_request_body_size", 1024 * 1024, 1024, 1 << 30),
-                bool(ini, "oslo_middleware", "enable_proxy_headers_parsing", false));
+                bool(ini, "oslo_middleware", "enable_proxy_headers_parsing", false),
+                new MessageSettings(Duration.ofSeconds(integer(ini, "message_ttl", 2_592_000, 1, Integer.MAX_VALUE)),
+                        Duration.ofSeconds(integer(ini, "message_reap_interval", 86_400, 1, Integer.MAX_VALUE))));
     }
 
     private static NbdSettings nbd(IniFile ini) {
@@ -181,7 +191,7 @@ public record HearthConfig(
         return new HearthConfig(statePath, listenHost, port, auth, backupTarget, backupCompressionAlgorithm,
                 backupMaxOperations, backupUseSameHost, host, storageAvailabilityZone, reservedPercentage, quotaVolumes, quotaSnapshots, quotaGigabytes, quotaBackups,
                 quotaBackupGigabytes, maxLimit, serviceDownTime, reportInterval, database, transportUrl, controlExchange,
-                rabbitQosPrefetchCount, nbd, ops, ssl, maxRequestBodySize, enableProxyHeadersParsing);
+                rabbitQosPrefetchCount, nbd, ops, ssl, maxRequestBodySize, enableProxyHeadersParsing, messages);
     }
 
     public Path volumesPath() {

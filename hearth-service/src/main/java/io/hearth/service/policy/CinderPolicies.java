@@ -44,6 +44,10 @@ public final class CinderPolicies {
     /** Not an action: whether backup details show the owning project (3.18) and user (3.56). */
     public static final String BACKUP_ATTRIBUTES = "backup:backup_project_attribute";
 
+    public static final String MESSAGE_GET = "message:get";
+    public static final String MESSAGE_GET_ALL = "message:get_all";
+    public static final String MESSAGE_DELETE = "message:delete";
+
     public static final String QUOTAS_SHOW = "volume_extension:quotas:show";
     public static final String QUOTAS_UPDATE = "volume_extension:quotas:update";
     public static final String LIMITS = "limits_extension:used_limits";
@@ -95,6 +99,10 @@ public final class CinderPolicies {
         rules.put(BACKUP_RESET_STATUS, ADMIN_API);
         rules.put(BACKUP_FORCE_DELETE, ADMIN_API);
         rules.put(BACKUP_ATTRIBUTES, ADMIN_API);
+
+        rules.put(MESSAGE_GET, READER);
+        rules.put(MESSAGE_GET_ALL, READER);
+        rules.put(MESSAGE_DELETE, MEMBER);
 
         rules.put(QUOTAS_SHOW, READER);
         rules.put(QUOTAS_UPDATE, ADMIN_API);

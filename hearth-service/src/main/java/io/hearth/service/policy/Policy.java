@@ -43,10 +43,15 @@ public final class Policy {
     }
 
     /** The request context of an identity: whether it is admin is the {@code context_is_admin} rule's to say. */
-    public RequestContext context(Identity identity) {
+    public RequestContext context(Identity identity, String requestId) {
         Map<String, String> credentials = credentials(identity, false);
         return new RequestContext(identity, rules.get(CinderPolicies.CONTEXT_IS_ADMIN).allows(credentials, identity.roles(),
-                Map.of(), rules::get));
+                Map.of(), rules::get), requestId);
+    }
+
+    /** The context of a request that has no id of its own yet. */
+    public RequestContext context(Identity identity) {
+        return context(identity, RequestContext.newRequestId());
     }
 
     /**

@@ -33,10 +33,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The bus over RabbitMQ, for services in separate processes. Each topic is a durable queue bound to the
- * {@code control_exchange} (a direct exchange), so competing processes share a topic's work and a cast to
+ * {@code control_exchange} (a topic exchange), so competing processes share a topic's work and a cast to
  * {@link Topics#onHost} reaches one host. Messages are persistent and published with confirms; a delivery is
- * acknowledged only after its handler returned (and the reply, if any, was sent), so the work of a process that
- * dies is redelivered — handlers must therefore be idempotent (they re-read SQL and compare-and-set). Calls wait
+ * acknowledged only after its handler returned (and the reply, if any, was sent), or as soon as the handler
+ * answers {@link Accepted} (its work is recorded in SQL), so the work of a process that dies before that is
+ * redelivered — handlers must therefore be idempotent (they re-read SQL and compare-and-set). Calls wait
  * on this bus's own reply queue. The connection and its queues, bindings and consumers come back by themselves
  * after a broker restart; publishing waits for that up to {@code publishRetry}.
  */
@@ -157,6 +158,11 @@ public final class AmqpBus implements Bus {
         byte[] reply;
         try {
             Object result = handler.handle(message);
+            if (result instanceof Accepted accepted) {
+                settle(channel, tag, true);
+                runAccepted(topic, message, accepted);
+                return;
+            }
             reply = properties.getReplyTo() == null ? null : codec.encodeReply(result);
         } catch (InterruptedException e) {
             // Shutting down: no ack, so the broker gives the message to another process.
@@ -180,6 +186,19 @@ public final class AmqpBus implements Bus {
             }
         }
         settle(channel, tag, true);
+    }
+
+    /** The work after the acknowledgement: its failures are the handler's to record; an interrupt is a shutdown. */
+    private void runAccepted(String topic, Record message, Accepted accepted) {
+        try {
+            accepted.rest().run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception | Error e) {
+            if (!closing) {
+                LOG.error("{} to {} failed after its acknowledgement", message, topic, e);
+            }
+        }
     }
 
     private void settle(Channel channel, long tag, boolean handled) {

@@ -61,7 +61,9 @@ public final class InProcessBus implements Bus {
         inFlight.incrementAndGet();
         executor.submit(() -> {
             try {
-                handler.handle(message);
+                if (handler.handle(message) instanceof Accepted accepted) {
+                    accepted.rest().run();
+                }
             } catch (Exception | Error e) {
                 // Handlers record failures on the resource; this is the last resort against a silent loss.
                 LOG.error("cast {} to {} failed", message, topic, e);

@@ -5,6 +5,10 @@ import io.hearth.service.backup.BackupDao;
 import io.hearth.service.backup.BackupMessage;
 import io.hearth.service.backup.BackupStatus;
 import io.hearth.service.error.ServiceException;
+import io.hearth.service.message.MessageAction;
+import io.hearth.service.message.MessageDetail;
+import io.hearth.service.message.MessageResourceType;
+import io.hearth.service.message.UserMessages;
 import io.hearth.service.rpc.Bus;
 import io.hearth.service.rpc.Topics;
 import io.hearth.service.snapshot.SnapshotDao;
@@ -33,8 +37,11 @@ public final class Scheduler {
     /** cinder's {@code backup_use_same_host}: a volume is backed up by the backup service on its own host, or not at all. */
     private final boolean backupUseSameHost;
     private final Set<String> volumeServiceHosts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final UserMessages messages;
 
-    public Scheduler(ServiceRegistry services, BackupDao backups, VolumeDao volumes, SnapshotDao snapshots, Bus bus, boolean backupUseSameHost) {
+    public Scheduler(ServiceRegistry services, BackupDao backups, VolumeDao volumes, SnapshotDao snapshots, Bus bus, UserMessages messages,
+            boolean backupUseSameHost) {
+        this.messages = messages;
         this.services = services;
         this.backups = backups;
         this.volumes = volumes;
@@ -45,13 +52,13 @@ public final class Scheduler {
 
     public Object handle(Record message) {
         if (message instanceof BackupMessage.ScheduleBackup schedule) {
-            scheduleBackup(schedule.backupId());
+            scheduleBackup(schedule.backupId(), schedule.requestId());
             return null;
         }
         throw new IllegalArgumentException("the scheduler does not handle " + message);
     }
 
-    private void scheduleBackup(String backupId) {
+    private void scheduleBackup(String backupId, String requestId) {
         Backup backup = backups.find(backupId).orElse(null);
         if (backup == null || backup.status() != BackupStatus.CREATING) {
             return;
@@ -59,7 +66,10 @@ public final class Scheduler {
         String volumeHost = volumes.find(backup.volumeId()).map(io.hearth.service.volume.Volume::host).orElse(null);
         List<ServiceRecord> candidates = backupHostsFor(backup.availabilityZone(), volumeHost);
         if (candidates.isEmpty()) {
-            backups.fail(backupId, BackupStatus.CREATING, NO_SERVICE);
+            if (backups.fail(backupId, BackupStatus.CREATING, NO_SERVICE)) {
+                messages.recordError(backup.projectId(), requestId, MessageAction.BACKUP_CREATE, MessageResourceType.VOLUME_BACKUP,
+                        backupId, MessageDetail.BACKUP_SCHEDULE_ERROR);
+            }
             if (backup.snapshotId() != null) {
                 snapshots.compareAndSetStatus(backup.snapshotId(), SnapshotStatus.BACKING_UP, SnapshotStatus.AVAILABLE);
             } else {
@@ -72,11 +82,11 @@ public final class Scheduler {
         String host = backup.host();
         if (candidates.stream().noneMatch(s -> s.host().equals(backup.host()))) {
             host = pick(candidates).host();
-            if (!backups.reassignHost(backupId, backup.host(), host)) {
+            if (!backups.reassignHost(backupId, BackupStatus.CREATING, backup.host(), host)) {
                 return;
             }
         }
-        bus.cast(Topics.onHost(Topics.BACKUP, host), new BackupMessage.CreateBackup(backupId));
+        bus.cast(Topics.onHost(Topics.BACKUP, host), new BackupMessage.CreateBackup(backupId, requestId));
     }
 
     /** Up and enabled backup services, in the zone if one is asked for. */

@@ -14,6 +14,8 @@ import io.hearth.service.config.HearthConfig;
 import io.hearth.service.db.Database;
 import io.hearth.service.db.Transactions;
 import io.hearth.service.health.OpsEndpoints;
+import io.hearth.service.message.MessageDao;
+import io.hearth.service.message.UserMessages;
 import io.hearth.service.metrics.HearthMetrics;
 import io.hearth.service.notification.BackupNotifier;
 import io.hearth.service.nbd.ChangeTracker;
@@ -159,6 +161,17 @@ public final class HearthServer implements AutoCloseable {
         }
     }
 
+    /** Runs {@code work} every {@code interval} after the previous run ended; a failure is logged, the next run comes. */
+    private static void repeat(ScheduledExecutorService executor, Duration interval, String what, Runnable work) {
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                LOG.warn("{} failed", what, e);
+            }
+        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** Cinder's defaults, or the policy file's rules, read again whenever the file changes. */
     private static Supplier<Policy> policy(HearthConfig config) {
         if (config.auth().policyFile().isPresent()) {
@@ -198,8 +211,10 @@ public final class HearthServer implements AutoCloseable {
                         config.nbd().tlsKeystore().map(keystore -> Tls.serverContext(keystore, config.nbd().tlsKeystorePassword())),
                         new ExportDao(jdbi), tracker, driver::volumePath)
                 : null;
+        UserMessages messages = new UserMessages(new MessageDao(jdbi), scope, config.messages().ttl(), Clock.systemUTC());
+        UserMessages workMessages = new UserMessages(new MessageDao(patient), scope, config.messages().ttl(), Clock.systemUTC());
         // The api asks the scheduler's host choice directly; only a scheduler role takes its messages.
-        Scheduler scheduler = new Scheduler(services, backups, volumes, snapshots, bus, config.backupUseSameHost());
+        Scheduler scheduler = new Scheduler(services, backups, volumes, snapshots, bus, messages, config.backupUseSameHost());
         String host = config.host();
 
         if (roles.contains(Role.VOLUME)) {
@@ -213,7 +228,7 @@ public final class HearthServer implements AutoCloseable {
         }
         if (roles.contains(Role.SCHEDULER)) {
             Scheduler schedulerService = new Scheduler(new ServiceRegistry(patient, config.serviceDownTime(), Clock.systemUTC()),
-                    workBackups, workVolumes, workSnapshots, bus, config.backupUseSameHost());
+                    workBackups, workVolumes, workSnapshots, bus, workMessages, config.backupUseSameHost());
             bus.subscribe(Topics.SCHEDULER, schedulerService::handle);
         }
         BackupManager backupManager = null;
@@ -222,7 +237,7 @@ public final class HearthServer implements AutoCloseable {
                     // The metrics last: once an operation is counted, its notifications are out.
                     workTransactions, BackupEvents.all(List.of(
                             new BackupNotifier(workBackups, bus, config.ops(), host, BackupNotifier.toLogger(), Clock.systemUTC()),
-                            metrics)), scheduler::volumeTopic);
+                            metrics)), workMessages, scheduler::volumeTopic);
             BackupManager counted = backupManager;
             metrics.gauge("hearth.backup.operations.waiting", "Backups and restores waiting for a turn (backup_max_operations)",
                     counted::waitingOperations);
@@ -230,7 +245,7 @@ public final class HearthServer implements AutoCloseable {
             backupManager.cleanupAfterRestart();
             bus.subscribe(Topics.BACKUP, backupManager::handle);
             bus.subscribe(Topics.onHost(Topics.BACKUP, host), backupManager::handle);
-            backupManager.resumeDeletes();
+            backupManager.resumeWork();
         }
 
         if (exports != null) {
@@ -269,25 +284,24 @@ public final class HearthServer implements AutoCloseable {
         if (backupManager != null) {
             BackupManager recovering = backupManager;
             // Not on the heartbeat's thread: recovering waits for the volume service, and heartbeats must not.
-            heartbeat.scheduleWithFixedDelay(() -> {
-                try {
-                    recovering.recoverStoppedHosts(services.downHosts(Scheduler.BACKUP_BINARY));
-                } catch (RuntimeException e) {
-                    LOG.warn("recovering the work of stopped backup hosts failed", e);
-                }
-            }, interval, interval, TimeUnit.MILLISECONDS);
+            repeat(heartbeat, config.reportInterval(), "recovering the work of stopped backup hosts",
+                    () -> recovering.recoverStoppedHosts(services.downHosts(Scheduler.BACKUP_BINARY)));
+        }
+        if (roles.contains(Role.SCHEDULER)) {
+            // Cinder's scheduler reaps expired user messages (message_reap_interval).
+            repeat(heartbeat, config.messages().reapInterval(), "removing expired user messages", workMessages::reapExpired);
         }
 
         Api api = null;
         if (roles.contains(Role.API)) {
             VolumeApi volumeApi = new VolumeApi(volumes, snapshots, backups, attachments, quotas, scope, scheduler, bus, config,
-                    transactions);
+                    transactions, messages);
             AttachmentApi attachmentApi = new AttachmentApi(attachments, volumes, volumeApi, driver, scope, transactions, new ExportDao(jdbi), bus,
                     scheduler::volumeTopic);
             BackupApi backupApi = new BackupApi(backups, volumes, snapshots, volumeApi, quotas, scheduler, scope, bus, config,
                     engine != null ? engine.serviceName() : RepositoryBackupEngine.serviceName(config.backupTarget()), transactions);
             api = new Api(config.auth().authenticator(Clock.systemUTC()), scope, policy, audit, backupApi, progress, volumeApi, attachmentApi, quotas, services, config,
-                    ops);
+                    ops, messages);
             api.start();
             LOG.info("hearth api listening on {}://{}:{}", config.ssl().isPresent() ? "https" : "http", config.listenHost(), api.port());
         }

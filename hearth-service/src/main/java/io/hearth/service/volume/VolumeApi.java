@@ -13,6 +13,10 @@ import io.hearth.service.error.ServiceException;
 import io.hearth.service.quota.QuotaService;
 import io.hearth.service.quota.Resource;
 import io.hearth.service.rpc.Bus;
+import io.hearth.service.message.MessageAction;
+import io.hearth.service.message.MessageDetail;
+import io.hearth.service.message.MessageResourceType;
+import io.hearth.service.message.UserMessages;
 import io.hearth.service.scheduler.NoValidBackend;
 import io.hearth.service.scheduler.Scheduler;
 import io.hearth.service.rpc.Topics;
@@ -46,12 +50,14 @@ public final class VolumeApi {
     private final ProjectScope scope;
     private final Scheduler scheduler;
     private final Bus bus;
+    private final UserMessages messages;
     private final HearthConfig config;
     private final Transactions transactions;
 
     public VolumeApi(VolumeDao volumes, SnapshotDao snapshots, BackupDao backups, AttachmentDao attachments, QuotaService quotas,
-            ProjectScope scope, Scheduler scheduler, Bus bus, HearthConfig config, Transactions transactions) {
+            ProjectScope scope, Scheduler scheduler, Bus bus, HearthConfig config, Transactions transactions, UserMessages messages) {
         this.transactions = transactions;
+        this.messages = messages;
         this.volumes = volumes;
         this.scheduler = scheduler;
         this.snapshots = snapshots;
@@ -134,13 +140,16 @@ public final class VolumeApi {
             }
         });
         if (volumeHost == null) {
+            // Cinder's scheduler tells the user why (NoValidBackend): VOLUME_VOLUME_001_003.
+            messages.recordError(context.projectId(), context.requestId(), MessageAction.SCHEDULE_ALLOCATE_VOLUME, MessageResourceType.VOLUME,
+                    volume.id(), MessageDetail.NO_BACKEND_AVAILABLE);
             return volume;
         }
         String volumeTopic = scheduler.volumeTopic(volumeHost);
         if (restored != null) {
             // Create the empty volume first, then let the backup service fill it (the volume stays creating until then).
             bus.call(volumeTopic, new VolumeMessage.CreateVolume(volume.id()), Object.class, CREATE_TIMEOUT);
-            bus.cast(Topics.onHost(Topics.BACKUP, host), new BackupMessage.RestoreBackup(restored.id(), volume.id(), true));
+            bus.cast(Topics.onHost(Topics.BACKUP, host), new BackupMessage.RestoreBackup(restored.id(), volume.id(), true, context.requestId()));
         } else {
             bus.cast(volumeTopic, new VolumeMessage.CreateVolume(volume.id()));
         }
@@ -149,7 +158,7 @@ public final class VolumeApi {
 
     /**
      * The volume host the scheduler picks, or null when none fits: the volume is then recorded in {@code error}, as
-     * cinder's scheduler leaves it, with the reason in the log.
+     * cinder's scheduler leaves it, with a user message and the reason in the log.
      */
     private String placeVolume(String zone, int size, String sourceHost) {
         try {

@@ -217,6 +217,53 @@ class AmqpBusTest {
     }
 
     @Test
+    void aHandlerThatAcceptsItsWorkOutlivesTheConsumerTimeoutAndRunsOnce() throws Exception {
+        BlockingQueue<Record> accepted = new LinkedBlockingQueue<>();
+        BlockingQueue<Record> finished = new LinkedBlockingQueue<>();
+        CountDownLatch release = new CountDownLatch(1);
+        AmqpBus client = broker.bus(codec, name("client"));
+        broker.withConsumerTimeout(Duration.ofSeconds(2), () -> {
+            AmqpBus server = broker.bus(codec, name("server"));
+            server.subscribe("accepting", message -> {
+                accepted.add(message);
+                return new Accepted(() -> {
+                    release.await();
+                    finished.add(message);
+                });
+            });
+            // The control: work done before the acknowledgement, as every handler did before Accepted.
+            server.subscribe("holding", message -> {
+                release.await();
+                return null;
+            });
+        });
+        try {
+            client.cast("accepting", new TestMessage.Hold("long"));
+            client.cast("holding", new TestMessage.Hold("long"));
+            assertThat(accepted.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(new TestMessage.Hold("long"));
+            // The broker timed the control out: it closed that channel and put its message back (nobody consumes it now).
+            awaitMessagesIn("holding", 1);
+        } finally {
+            release.countDown();
+        }
+        assertThat(finished.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(new TestMessage.Hold("long"));
+        assertThat(broker.messagesIn("accepting")).isZero();
+        // Its channel is still open: the next message is handled, and the long one never came back.
+        client.cast("accepting", new TestMessage.Hold("next"));
+        assertThat(accepted.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(new TestMessage.Hold("next"));
+        assertThat(finished.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(new TestMessage.Hold("next"));
+        assertThat(accepted).isEmpty();
+    }
+
+    private void awaitMessagesIn(String topic, long expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (broker.messagesIn(topic) != expected) {
+            assertThat(System.nanoTime()).as("messages in " + topic).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
     void anUnreachableBrokerIsAClearError() {
         TransportUrl nowhere = new TransportUrl("127.0.0.1", 1, "guest", "guest", "/");
         assertThatThrownBy(() -> new AmqpBus(nowhere, "x", 1, Duration.ofSeconds(1), codec, "nowhere"))

@@ -21,6 +21,7 @@ public final class RabbitBroker implements AutoCloseable {
 
     private final String exchange = "hearth-test-" + UUID.randomUUID().toString().substring(0, 8);
     private final List<AutoCloseable> buses = new ArrayList<>();
+    private String tickIntervalToRestore;
 
     public String exchange() {
         return exchange;
@@ -43,6 +44,37 @@ public final class RabbitBroker implements AutoCloseable {
             }
         }
         throw new IllegalStateException("no connection named " + clientName + " in " + connections);
+    }
+
+    /**
+     * Runs {@code open}, whose channels the broker closes when one holds a delivery unacknowledged longer than
+     * {@code timeout}, checked every 200 ms until this broker closes. RabbitMQ 3.10 has no per-queue or per-policy
+     * consumer timeout, but a channel reads the broker-wide one when it opens: it is lowered only while {@code open}
+     * runs (other users' channels opened meanwhile get it too, so keep {@code open} short).
+     */
+    public void withConsumerTimeout(Duration timeout, Runnable open) throws IOException, InterruptedException {
+        String previous = env("consumer_timeout");
+        if (tickIntervalToRestore == null) {
+            tickIntervalToRestore = env("channel_tick_interval");
+        }
+        setEnv("channel_tick_interval", "200");
+        setEnv("consumer_timeout", Long.toString(timeout.toMillis()));
+        try {
+            open.run();
+        } finally {
+            setEnv("consumer_timeout", previous);
+        }
+    }
+
+    /** A rabbit application setting as an Erlang term ({@code 1800000}), or null when unset. */
+    private static String env(String key) throws IOException, InterruptedException {
+        String answer = rabbitmqctl("eval", "application:get_env(rabbit, " + key + ").").strip();
+        return answer.startsWith("{ok,") ? answer.substring(4, answer.length() - 1) : null;
+    }
+
+    private static void setEnv(String key, String value) throws IOException, InterruptedException {
+        rabbitmqctl("eval", value == null ? "application:unset_env(rabbit, " + key + ")."
+                : "application:set_env(rabbit, " + key + ", " + value + ").");
     }
 
     /** Publishes raw bytes to a topic, as a foreign or broken sender would. */
@@ -78,6 +110,9 @@ public final class RabbitBroker implements AutoCloseable {
     public void close() throws Exception {
         for (AutoCloseable bus : buses) {
             bus.close();
+        }
+        if (tickIntervalToRestore != null) {
+            setEnv("channel_tick_interval", tickIntervalToRestore);
         }
         try (Connection connection = factory().newConnection(); Channel channel = connection.createChannel()) {
             for (String line : rabbitmqctl("list_queues", "-q", "--no-table-headers", "name").split("\n")) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hearth.service.TestDatabase;
+import io.hearth.service.auth.ProjectScope;
 import io.hearth.service.backup.Backup;
 import io.hearth.service.backup.BackupDao;
 import io.hearth.service.backup.BackupStatus;
@@ -11,6 +12,8 @@ import io.hearth.service.config.HearthConfig;
 import io.hearth.service.config.IniFile;
 import io.hearth.service.db.Database;
 import io.hearth.service.error.ServiceException;
+import io.hearth.service.message.MessageDao;
+import io.hearth.service.message.UserMessages;
 import io.hearth.service.rpc.InProcessBus;
 import io.hearth.service.rpc.Topics;
 import io.hearth.service.snapshot.SnapshotDao;
@@ -57,7 +60,8 @@ class BackupPlacementTest {
 
     private Scheduler scheduler(boolean useSameHost) {
         var jdbi = database.jdbi();
-        return new Scheduler(services, new BackupDao(jdbi), new VolumeDao(jdbi), new SnapshotDao(jdbi), new InProcessBus(), useSameHost);
+        return new Scheduler(services, new BackupDao(jdbi), new VolumeDao(jdbi), new SnapshotDao(jdbi), new InProcessBus(),
+                new UserMessages(new MessageDao(jdbi), new ProjectScope(), Duration.ofDays(30), Clock.systemUTC()), useSameHost);
     }
 
     @Test

@@ -8,6 +8,9 @@ import io.hearth.service.backup.BackupDao;
 import io.hearth.service.config.HearthConfig;
 import io.hearth.service.config.IniFile;
 import io.hearth.service.db.Database;
+import io.hearth.service.auth.ProjectScope;
+import io.hearth.service.message.MessageDao;
+import io.hearth.service.message.UserMessages;
 import io.hearth.service.rpc.InProcessBus;
 import io.hearth.service.rpc.Topics;
 import io.hearth.service.snapshot.SnapshotDao;
@@ -49,7 +52,8 @@ class VolumePlacementTest {
         database = Database.open(HearthConfig.from(IniFile.parse(lines, "test")).database());
         var jdbi = database.jdbi();
         services = new ServiceRegistry(jdbi, Duration.ofMinutes(1), Clock.systemUTC());
-        scheduler = new Scheduler(services, new BackupDao(jdbi), new VolumeDao(jdbi), new SnapshotDao(jdbi), new InProcessBus(), false);
+        scheduler = new Scheduler(services, new BackupDao(jdbi), new VolumeDao(jdbi), new SnapshotDao(jdbi), new InProcessBus(),
+                new UserMessages(new MessageDao(jdbi), new ProjectScope(), Duration.ofDays(30), Clock.systemUTC()), false);
     }
 
     @AfterEach

@@ -29,8 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The roles as separate servers over the real RabbitMQ: one api, one scheduler, one volume and two backup services,
- * each with its own host name, sharing the database and the volumes directory (one machine, as documented).
+ * The roles as separate servers over the real RabbitMQ: one api, one scheduler, one volume and the backup services
+ * each test starts, each with its own host name, sharing the database and the volumes directory (one machine, as
+ * documented).
  */
 class DistributedTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -49,8 +50,6 @@ class DistributedTest {
         broker = new RabbitBroker();
         start("volume-1", EnumSet.of(Role.VOLUME));
         start("scheduler-1", EnumSet.of(Role.SCHEDULER));
-        startBackupHost("backup-a");
-        startBackupHost("backup-b");
         HearthServer api = start("api-1", EnumSet.of(Role.API));
         http = new Http("http://127.0.0.1:" + api.port(), "admin:demo", "3.71");
     }
@@ -110,8 +109,14 @@ class DistributedTest {
                 .map(s -> s.get("binary").asText() + "@" + s.get("host").asText()).sorted().toList();
     }
 
+    private void startBackupHosts() throws Exception {
+        startBackupHost("backup-a");
+        startBackupHost("backup-b");
+    }
+
     @Test
-    void backupsAndRestoresRunOnTheBackupHostsAndOsServicesListsEveryRole() {
+    void backupsAndRestoresRunOnTheBackupHostsAndOsServicesListsEveryRole() throws Exception {
+        startBackupHosts();
         assertThat(services("up")).containsExactly("cinder-backup@backup-a", "cinder-backup@backup-b", "cinder-scheduler@scheduler-1",
                 "cinder-volume@volume-1");
         List<String> volumes = List.of(createVolume(), createVolume(), createVolume());
@@ -138,6 +143,7 @@ class DistributedTest {
 
     @Test
     void aDuplicateCreateMessageDoesNotRunTheBackupTwice() throws Exception {
+        startBackupHosts();
         String volume = createVolume();
         engines.values().forEach(FakeBackupEngine::hold);
         String backup = createBackup(volume);
@@ -146,9 +152,9 @@ class DistributedTest {
 
         // As if the first delivery's acknowledgement had been lost: the same request arrives again, on its host and on the topic.
         AmqpBus wire = broker.bus(new MessageCodec(Json.MAPPER, List.of(BackupMessage.class, VolumeMessage.class)), "duplicate");
-        wire.cast(Topics.onHost(Topics.BACKUP, host), new BackupMessage.CreateBackup(backup));
-        wire.cast(Topics.BACKUP, new BackupMessage.CreateBackup(backup));
-        wire.cast(Topics.SCHEDULER, new BackupMessage.ScheduleBackup(backup));
+        wire.cast(Topics.onHost(Topics.BACKUP, host), new BackupMessage.CreateBackup(backup, null));
+        wire.cast(Topics.BACKUP, new BackupMessage.CreateBackup(backup, null));
+        wire.cast(Topics.SCHEDULER, new BackupMessage.ScheduleBackup(backup, null));
         engines.values().forEach(FakeBackupEngine::release);
 
         assertThat(awaitBackupDone(backup).get("status").asText()).isEqualTo("available");
@@ -162,8 +168,9 @@ class DistributedTest {
     private long messagesLeft() {
         try {
             long left = 0;
-            for (String topic : List.of(Topics.BACKUP, Topics.SCHEDULER, Topics.onHost(Topics.BACKUP, "backup-a"),
-                    Topics.onHost(Topics.BACKUP, "backup-b"))) {
+            List<String> topics = new ArrayList<>(List.of(Topics.BACKUP, Topics.SCHEDULER));
+            backupHosts.keySet().forEach(host -> topics.add(Topics.onHost(Topics.BACKUP, host)));
+            for (String topic : topics) {
                 left += broker.messagesIn(topic);
             }
             return left;
@@ -173,7 +180,8 @@ class DistributedTest {
     }
 
     @Test
-    void aStoppedBackupHostGoesDownAndNewBackupsGoToTheLiveOne() {
+    void aStoppedBackupHostGoesDownAndNewBackupsGoToTheLiveOne() throws Exception {
+        startBackupHosts();
         backupHosts.get("backup-b").close();
         servers.remove(backupHosts.get("backup-b"));
         http.await("/v3/demo/os-services", b -> services("down").equals(List.of("cinder-backup@backup-b")), WAIT);
@@ -185,6 +193,56 @@ class DistributedTest {
         }
         assertThat(engines.get("backup-a").totalRuns()).isEqualTo(4);
         assertThat(engines.get("backup-b").totalRuns()).isEqualTo(before);
+    }
+
+    @Test
+    void aBackupThatOutlivesTheConsumerTimeoutRunsOnceAndItsHostKeepsWorking() throws Exception {
+        Duration consumerTimeout = Duration.ofSeconds(2);
+        broker.withConsumerTimeout(consumerTimeout, () -> {
+            try {
+                startBackupHost("backup-a");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        FakeBackupEngine engine = engines.get("backup-a");
+        String volume = createVolume();
+        engine.hold();
+        String backup = createBackup(volume);
+        http.await("/v3/demo/backups/" + backup, b -> engine.runs(backup) == 1, WAIT);
+        // Nothing to await: the broker's timeout has to pass (checked every 200 ms) while the backup runs.
+        Thread.sleep(consumerTimeout.multipliedBy(2));
+        engine.release();
+
+        assertThat(awaitBackupDone(backup).get("status").asText()).isEqualTo("available");
+        assertThat(engine.runs(backup)).isEqualTo(1);
+        // The host's queue still has its consumer (a timed-out delivery closes the channel), and nothing came back.
+        http.await("/v3/demo/volumes/" + volume, b -> b.at("/volume/status").asText().equals("available"), WAIT);
+        assertThat(awaitBackupDone(createBackup(volume)).get("status").asText()).isEqualTo("available");
+        http.await("/v3/demo/backups/" + backup, b -> messagesLeft() == 0, WAIT);
+        assertThat(engine.runs(backup)).isEqualTo(1);
+    }
+
+    @Test
+    void aStoppedHostsBackupThatItNeverTookIsDoneByALiveHostAndOnlyThere() throws Exception {
+        startBackupHost("backup-b");
+        backupHosts.get("backup-b").close();
+        servers.remove(backupHosts.get("backup-b"));
+        String volume = createVolume();
+        // backup-b is still up (its last heartbeat is recent): the backup goes to its queue, where nobody takes it.
+        String backup = createBackup(volume);
+        startBackupHost("backup-a");
+
+        // Once backup-b is down, backup-a takes the backup over instead of failing it.
+        assertThat(awaitBackupDone(backup).get("status").asText()).isEqualTo("available");
+        assertThat(engines.get("backup-a").runs(backup)).isEqualTo(1);
+        assertThat(engines.get("backup-b").runs(backup)).isZero();
+
+        // backup-b comes back to the old message in its queue: the row names backup-a, so it does nothing.
+        startBackupHost("backup-b");
+        http.await("/v3/demo/backups/" + backup, b -> messagesLeft() == 0, WAIT);
+        assertThat(engines.get("backup-b").runs(backup)).isZero();
+        assertThat(http.get("/v3/demo/backups/" + backup).body().at("/backup/status").asText()).isEqualTo("available");
     }
 
     @Test

@@ -138,8 +138,10 @@ class OutageTest {
                     null, Map.of(), false, now, null, null));
             volumes.insert(new Volume(creating, "demo", "u", "w", null, 1, VolumeStatus.CREATING, null, "nova", "test-host", null, null,
                     null, Map.of(), false, now, null, null));
-            new BackupDao(db.jdbi()).insert(new Backup(backup, "demo", "u", backingUp, null, null, "b", null, BackupStatus.CREATING, null,
+            BackupDao backups = new BackupDao(db.jdbi());
+            backups.insert(new Backup(backup, "demo", "u", backingUp, null, null, "b", null, BackupStatus.CREATING, null,
                     1, 0, null, null, "nova", "test-host", null, Map.of(), null, null, "available", now, now, now, null));
+            assertThat(backups.startWork(backup, BackupStatus.CREATING, "test-host")).isTrue();
         }
         server = HearthServer.start(config, c -> engine);
         Http http = new Http("http://127.0.0.1:" + server.port(), "admin:demo", "3.71");
