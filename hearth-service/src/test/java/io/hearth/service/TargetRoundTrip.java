@@ -3,6 +3,7 @@ package io.hearth.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hearth.engine.target.BackupTargets;
 import io.hearth.service.backup.RepositoryBackupEngine;
 import io.hearth.service.config.HearthConfig;
 import io.hearth.service.config.IniFile;
@@ -31,11 +32,16 @@ public final class TargetRoundTrip {
      * @param targetOptions {@code name = value} lines for [DEFAULT]: {@code backup_driver} and the target's options
      */
     public static void backUpAndRestore(Path state, List<String> targetOptions) throws IOException {
+        backUpAndRestore(state, targetOptions, BackupTargets.installed());
+    }
+
+    /** The same with the given target factories: for a target whose store is a client library's in-memory one. */
+    public static void backUpAndRestore(Path state, List<String> targetOptions, BackupTargets targets) throws IOException {
         List<String> lines = new ArrayList<>(List.of("[DEFAULT]", "state_path = " + state, "osapi_volume_listen_port = 0",
                 "host = round-trip"));
         lines.addAll(targetOptions);
         HearthConfig config = HearthConfig.from(IniFile.parse(lines, "round-trip"));
-        try (HearthServer server = HearthServer.start(config, c -> RepositoryBackupEngine.open(c.backupTarget(),
+        try (HearthServer server = HearthServer.start(config, c -> RepositoryBackupEngine.open(targets, c.backupTarget(),
                 c.backupCompressionAlgorithm(), c.statePath().resolve("cache")))) {
             Http http = new Http("http://127.0.0.1:" + server.port(), "admin:demo", "3.71");
             String volume = createVolume(http);

@@ -51,7 +51,11 @@ public final class RepositoryBackupEngine implements BackupEngine {
      * a malformed location fails here, at start.
      */
     public static RepositoryBackupEngine open(BackupTargetConfig target, String compression, Path cacheRoot) {
-        BackupTargets targets = BackupTargets.installed();
+        return open(BackupTargets.installed(), target, compression, cacheRoot);
+    }
+
+    /** The same over the given target factories instead of the installed ones (a test's target over an in-memory store). */
+    public static RepositoryBackupEngine open(BackupTargets targets, BackupTargetConfig target, String compression, Path cacheRoot) {
         return new RepositoryBackupEngine(targets, target.location(targets), target.options(), Compression.fromName(compression),
                 cacheRoot, TargetErrorListener.NONE);
     }
