@@ -401,8 +401,13 @@ public final class BackupManager {
     /**
      * The creates and restores a stopped host had not taken yet come to this host (compare-and-set: one live host
      * wins each), with a message of their own: the one in the stopped host's queue finds the row names another host.
+     * With {@code backup_use_same_host} no other host may do a volume's work: it waits in its own host's queue for
+     * that host's return.
      */
     private void takeOver(String stoppedHost) {
+        if (config.backupUseSameHost()) {
+            return;
+        }
         for (BackupStatus status : List.of(BackupStatus.CREATING, BackupStatus.RESTORING)) {
             for (Backup backup : backups.withWork(status, stoppedHost, false)) {
                 // A backup asked in a zone stays in it, as the scheduler's choice did.
