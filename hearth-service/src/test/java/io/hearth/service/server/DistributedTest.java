@@ -62,11 +62,16 @@ class DistributedTest {
         broker.close();
     }
 
+    /** Options every process of a test gets besides the common ones. */
+    private final List<String> extraOptions = new ArrayList<>();
+
     private HearthConfig config(String host) {
-        return HearthConfig.from(IniFile.parse(List.of("[DEFAULT]", "state_path = " + dir.resolve("state"), "osapi_volume_listen_port = 0",
+        List<String> lines = new ArrayList<>(List.of("[DEFAULT]", "state_path = " + dir.resolve("state"), "osapi_volume_listen_port = 0",
                 "host = " + host, "transport_url = " + RabbitBroker.TRANSPORT_URL, "control_exchange = " + broker.exchange(),
                 "report_interval = 1", "service_down_time = 10", "backup_max_operations = 2", "quota_backups = 100",
-                "quota_volumes = 100", "quota_backup_gigabytes = 1000"), "test"));
+                "quota_volumes = 100", "quota_backup_gigabytes = 1000"));
+        lines.addAll(extraOptions);
+        return HearthConfig.from(IniFile.parse(lines, "test"));
     }
 
     private HearthServer start(String host, EnumSet<Role> roles) throws Exception {
@@ -243,6 +248,47 @@ class DistributedTest {
         http.await("/v3/demo/backups/" + backup, b -> messagesLeft() == 0, WAIT);
         assertThat(engines.get("backup-b").runs(backup)).isZero();
         assertThat(http.get("/v3/demo/backups/" + backup).body().at("/backup/status").asText()).isEqualTo("available");
+    }
+
+    @Test
+    void withBackupUseSameHostAStoppedHostsWorkWaitsForItInsteadOfMovingToAnother() throws Exception {
+        // Every process with the option: the api and scheduler started before the test are replaced.
+        for (HearthServer server : servers.reversed()) {
+            server.close();
+        }
+        servers.clear();
+        extraOptions.add("backup_use_same_host = true");
+        start("volume-1", EnumSet.of(Role.VOLUME));
+        start("scheduler-1", EnumSet.of(Role.SCHEDULER));
+        http = new Http("http://127.0.0.1:" + start("api-1", EnumSet.of(Role.API)).port(), "admin:demo", "3.71");
+
+        // The backup service on the volume's own host, stopped while its heartbeat is still recent.
+        startBackupHost("volume-1");
+        backupHosts.get("volume-1").close();
+        servers.remove(backupHosts.get("volume-1"));
+        String volume = createVolume();
+        String backup = createBackup(volume);
+        startBackupHost("backup-a");
+
+        // Once volume-1's backup service is seen down, backup-a, live in the same zone, still does not take the work.
+        http.await("/v3/demo/os-services", b -> services("down").contains("cinder-backup@volume-1"), WAIT);
+        Http.Response refused = http.post("/v3/demo/backups", "{\"backup\": {\"volume_id\": \"" + createVolume() + "\"}}");
+        assertThat(refused.status()).as("no backup service on the volume's host: " + refused.body()).isEqualTo(503);
+        assertThat(refused.body().toString()).contains("backup_use_same_host");
+        // Without the option backup-a takes such work over within a few report intervals (the test above); with it,
+        // the backup stays where it is for that long and longer. Absence can only be watched for a while.
+        long until = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+        while (System.nanoTime() < until) {
+            assertThat(http.get("/v3/demo/backups/" + backup).body().at("/backup/status").asText()).isEqualTo("creating");
+            Thread.sleep(200);
+        }
+        assertThat(engines.get("backup-a").runs(backup)).isZero();
+
+        // Its own host back: it takes the backup from its queue, once.
+        startBackupHost("volume-1");
+        assertThat(awaitBackupDone(backup).get("status").asText()).isEqualTo("available");
+        assertThat(engines.get("volume-1").runs(backup)).isEqualTo(1);
+        assertThat(engines.get("backup-a").runs(backup)).isZero();
     }
 
     @Test
