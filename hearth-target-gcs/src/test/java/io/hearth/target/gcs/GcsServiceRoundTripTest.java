@@ -1,7 +1,6 @@
 package io.hearth.target.gcs;
 
 import com.google.cloud.storage.StorageOptions;
-import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import io.hearth.engine.target.BackupTarget;
 import io.hearth.engine.target.BackupTargets;
 import io.hearth.engine.target.RetryingTarget;
@@ -52,7 +51,7 @@ class GcsServiceRoundTripTest {
 
     @Test
     void fullAndIncrementalBackupRestoreByteIdenticalThroughTheService() throws Exception {
-        BackupTargets targets = new BackupTargets(List.of(new InMemoryGcs(new GcsTargetFactory(), LocalStorageHelper.getOptions())));
+        BackupTargets targets = new BackupTargets(List.of(new InMemoryGcs(new GcsTargetFactory(), SerializedLocalStorage.options())));
         TargetRoundTrip.backUpAndRestore(state, List.of("backup_driver = cinder.backup.drivers.gcs.GoogleBackupDriver",
                 "backup_gcs_bucket = backups", "backup_gcs_prefix = volumes", "backup_gcs_project_id = hearth-test",
                 "backup_gcs_endpoint_url = http://127.0.0.1:1"), targets);

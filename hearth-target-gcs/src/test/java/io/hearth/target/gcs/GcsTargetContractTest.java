@@ -1,7 +1,6 @@
 package io.hearth.target.gcs;
 
 import com.google.cloud.storage.StorageOptions;
-import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import io.hearth.engine.target.BackupTarget;
 import io.hearth.engine.target.BackupTargetContract;
 import io.hearth.engine.target.RetryingTarget;
@@ -28,7 +27,7 @@ class GcsTargetContractTest extends BackupTargetContract {
 
     @Override
     protected BackupTarget openEmptyTarget() throws IOException {
-        storage = LocalStorageHelper.getOptions();
+        storage = SerializedLocalStorage.options();
         return open();
     }
 
