@@ -1,5 +1,7 @@
 package io.hearth.engine.block;
 
+import io.hearth.engine.openssl.OpenSslHmacSha256;
+import io.hearth.engine.openssl.OpenSslSha256;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -15,19 +17,21 @@ import javax.crypto.SecretKey;
 public final class BlockHasher {
     private final MessageDigest digest;
     private final Mac mac;
-    /** OpenSSL's SHA-256 for direct buffers when libcrypto is there (see {@link OpenSslSha256} for why). */
+    /** OpenSSL's SHA-256 or HMAC for direct buffers when libcrypto is there (see {@link OpenSslSha256} for why). */
     private final Optional<OpenSslSha256> openSsl;
+    private final Optional<OpenSslHmacSha256> openSslMac;
     private final byte[] out = new byte[BlockId.BYTES];
 
-    private BlockHasher(MessageDigest digest, Mac mac, Optional<OpenSslSha256> openSsl) {
+    private BlockHasher(MessageDigest digest, Mac mac, Optional<OpenSslSha256> openSsl, Optional<OpenSslHmacSha256> openSslMac) {
         this.digest = digest;
         this.mac = mac;
         this.openSsl = openSsl;
+        this.openSslMac = openSslMac;
     }
 
     public static BlockHasher sha256() {
         try {
-            return new BlockHasher(MessageDigest.getInstance("SHA-256"), null, OpenSslSha256.create());
+            return new BlockHasher(MessageDigest.getInstance("SHA-256"), null, OpenSslSha256.create(), Optional.empty());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
         }
@@ -37,7 +41,9 @@ public final class BlockHasher {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);
-            return new BlockHasher(null, mac, Optional.empty());
+            byte[] material = key.getEncoded();
+            return new BlockHasher(null, mac, Optional.empty(),
+                    material == null ? Optional.empty() : OpenSslHmacSha256.create(material));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 is missing from this Java runtime", e);
         }
@@ -45,12 +51,19 @@ public final class BlockHasher {
 
     /** Hashes {@code data} from its position to its limit, leaving the position unchanged. */
     public BlockId hash(ByteBuffer data) {
+        boolean doneNatively = mac != null ? openSslMac.isPresent() && openSslMac.get().mac(data, out)
+                : openSsl.isPresent() && openSsl.get().hash(data, out);
+        if (!doneNatively) {
+            hashInJava(data);
+        }
+        return BlockId.fromBytes(out);
+    }
+
+    private void hashInJava(ByteBuffer data) {
         try {
             if (mac != null) {
                 mac.update(data.duplicate());
                 mac.doFinal(out, 0);
-            } else if (openSsl.isPresent() && openSsl.get().hash(data, out)) {
-                // done natively
             } else {
                 digest.update(data.duplicate());
                 digest.digest(out, 0, out.length);
@@ -58,6 +71,5 @@ public final class BlockHasher {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
-        return BlockId.fromBytes(out);
     }
 }
