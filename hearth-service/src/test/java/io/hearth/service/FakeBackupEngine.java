@@ -2,11 +2,18 @@ package io.hearth.service;
 
 import io.hearth.engine.HearthException;
 import io.hearth.engine.ProgressListener;
+import io.hearth.engine.restore.RestoreSink;
+import io.hearth.engine.source.BlockSource;
+import io.hearth.engine.source.FileBlockSource;
 import io.hearth.service.backup.BackupEngine;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,6 +26,8 @@ import java.util.concurrent.TimeUnit;
  * {@link #hold()} makes backups wait until {@link #release()}, to observe them while they are creating.
  */
 public final class FakeBackupEngine implements BackupEngine {
+    private static final int CHUNK = 1 << 20;
+
     private final Path root;
     private final Semaphore gate = new Semaphore(Integer.MAX_VALUE);
     private final Map<String, Integer> runs = new ConcurrentHashMap<>();
@@ -60,7 +69,7 @@ public final class FakeBackupEngine implements BackupEngine {
             copy(job.source(), root.resolve(job.backupId()));
             Files.writeString(root.resolve(job.backupId() + ".json"), "{\"id\":\"" + job.backupId() + "\",\"volume_id\":\"" + job.volumeId() + "\"}");
             progress.progress(1, 1);
-            return new Result(3, Files.size(job.source()), Files.size(root.resolve(job.backupId())));
+            return new Result(3, job.source().size(), Files.size(root.resolve(job.backupId())));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -70,7 +79,7 @@ public final class FakeBackupEngine implements BackupEngine {
     }
 
     @Override
-    public void restore(String backupId, Path target, ProgressListener progress) {
+    public void restore(String backupId, RestoreSink target, ProgressListener progress) {
         try {
             if (!Files.exists(root.resolve(backupId))) {
                 throw HearthException.notFound("backup " + backupId + " is not in the repository");
@@ -126,15 +135,52 @@ public final class FakeBackupEngine implements BackupEngine {
     @Override
     public void close() {}
 
-    private static void copy(Path source, Path target) throws IOException {
-        try {
-            Process process = new ProcessBuilder("cp", "--sparse=always", source.toString(), target.toString()).inheritIO().start();
-            if (process.waitFor() != 0) {
-                throw new IOException("cp failed");
+    /** The source's data regions into a sparse file of its size (a remote source is read over NBD like this). */
+    private static void copy(BlockSource source, Path target) throws IOException {
+        long size = source.size();
+        ByteBuffer buffer = ByteBuffer.allocateDirect(CHUNK);
+        try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            long at = source.nextData(0);
+            while (at < size) {
+                long end = Math.min(source.nextHole(at), size);
+                for (long position = at; position < end; position += CHUNK) {
+                    buffer.clear().limit((int) Math.min(CHUNK, end - position));
+                    source.readFully(buffer, position);
+                    buffer.flip();
+                    while (buffer.hasRemaining()) {
+                        out.write(buffer, position + buffer.position());
+                    }
+                }
+                at = end < size ? source.nextData(end) : size;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
+        }
+        try (RandomAccessFile file = new RandomAccessFile(target.toFile(), "rw")) {
+            file.setLength(size);
+        }
+    }
+
+    /** A backup's copy onto the restore's target: data as data, holes as zero runs. */
+    private static void copy(Path backup, RestoreSink target) throws IOException {
+        try (FileBlockSource source = FileBlockSource.open(backup)) {
+            long size = source.size();
+            ByteBuffer buffer = ByteBuffer.allocateDirect(CHUNK);
+            long at = 0;
+            while (at < size) {
+                long data = Math.min(source.nextData(at), size);
+                if (data > at) {
+                    target.zero(at, data - at);
+                }
+                long end = data < size ? Math.min(source.nextHole(data), size) : size;
+                for (long position = data; position < end; position += CHUNK) {
+                    buffer.clear().limit((int) Math.min(CHUNK, end - position));
+                    source.readFully(buffer, position);
+                    buffer.flip();
+                    target.write(buffer, position);
+                }
+                at = end;
+            }
+            target.flush();
         }
     }
 }

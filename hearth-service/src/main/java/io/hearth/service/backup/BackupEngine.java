@@ -2,8 +2,9 @@ package io.hearth.service.backup;
 
 import io.hearth.engine.ProgressListener;
 import io.hearth.engine.backup.ByteRange;
+import io.hearth.engine.restore.RestoreSink;
+import io.hearth.engine.source.BlockSource;
 import io.hearth.engine.target.TargetErrorListener;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +16,11 @@ import java.util.Optional;
  */
 public interface BackupEngine extends AutoCloseable {
     /**
-     * What a backup reads and how its manifest is labelled. {@code parentId} may be null; {@code changedRanges}, if not
-     * null, are the only ranges that changed since the parent (from the volume's changed-block map).
+     * What a backup reads (the volume's file or its NBD export; the caller closes it) and how its manifest is labelled.
+     * {@code parentId} may be null; {@code changedRanges}, if not null, are the only ranges that changed since the
+     * parent (from the volume's changed-block map).
      */
-    record Job(String backupId, Path source, String parentId, String volumeId, String snapshotId, String projectId,
+    record Job(String backupId, BlockSource source, String parentId, String volumeId, String snapshotId, String projectId,
             String name, String description, Map<String, String> metadata, Instant createdAt, List<ByteRange> changedRanges) {}
 
     /**
@@ -33,8 +35,11 @@ public interface BackupEngine extends AutoCloseable {
 
     Result backup(Job job, ProgressListener progress);
 
-    /** Writes the backup into {@code target} (sparse, every block verified) and leaves it the backup's size. */
-    void restore(String backupId, Path target, ProgressListener progress);
+    /**
+     * Writes the backup onto {@code target} (zero runs as holes or WRITE_ZEROES, every block verified) and flushes it;
+     * the caller closes it.
+     */
+    void restore(String backupId, RestoreSink target, ProgressListener progress);
 
     /** Deletes the backup's manifest; false if the repository has none. Data is reclaimed by gc. */
     boolean delete(String backupId);

@@ -1,5 +1,7 @@
 package io.hearth.service.backup;
 
+import io.hearth.engine.restore.RestoreSink;
+import io.hearth.engine.source.BlockSource;
 import io.hearth.service.backup.BackupEvents.Operation;
 import io.hearth.service.backup.BackupEvents.Outcome;
 import io.hearth.service.config.HearthConfig;
@@ -17,11 +19,10 @@ import io.hearth.service.snapshot.SnapshotDao;
 import io.hearth.service.snapshot.SnapshotStatus;
 import io.hearth.service.volume.Volume;
 import io.hearth.service.volume.VolumeDao;
+import io.hearth.service.volume.VolumeDevice;
 import io.hearth.service.volume.VolumeMessage;
 import io.hearth.service.volume.VolumeStatus;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.List;
@@ -40,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class BackupManager {
     private static final Logger LOG = LoggerFactory.getLogger(BackupManager.class);
     private static final Duration VOLUME_CALL_TIMEOUT = Duration.ofHours(1);
+    /** Ending an export is quick; a volume host that is down has closed it anyway, so recovery does not wait long. */
+    private static final Duration RELEASE_TIMEOUT = Duration.ofSeconds(30);
     public static final String RESTART_REASON = "incomplete backup reset on manager restart";
 
     private final BackupDao backups;
@@ -63,6 +66,7 @@ public final class BackupManager {
      * volume's changed-block map and takes its snapshots.
      */
     private final UnaryOperator<String> volumeTopicOfHost;
+    private final VolumeDevices devices;
 
     public BackupManager(BackupDao backups, VolumeDao volumes, SnapshotDao snapshots, QuotaService quotas, BackupEngine engine,
             Bus bus, HearthConfig config, BackupProgress progress, Transactions transactions, BackupEvents events, UserMessages messages,
@@ -79,6 +83,7 @@ public final class BackupManager {
         this.bus = bus;
         this.config = config;
         this.progress = progress;
+        this.devices = new VolumeDevices(config.nbd().tlsCaFile());
         int limit = config.backupMaxOperations();
         this.operations = new Semaphore(limit == 0 ? Integer.MAX_VALUE : limit, true);
     }
@@ -135,18 +140,20 @@ public final class BackupManager {
             throw e;
         }
         try {
-            device = bus.call(volumeTopic(backup.volumeId()), new VolumeMessage.GetBackupDevice(backupId),
+            device = bus.call(volumeTopic(backup.volumeId()), new VolumeMessage.GetBackupDevice(backupId, config.host()),
                     VolumeMessage.BackupDevice.class, VOLUME_CALL_TIMEOUT);
             temporarySnapshot = device.temporarySnapshotId();
-            result = engine.backup(new BackupEngine.Job(backupId, Path.of(device.path()), backup.parentId(),
-                    backup.volumeId(), backup.snapshotId(), backup.projectId(), backup.name(), backup.description(), backup.metadata(),
-                    backup.dataTimestamp(), device.changedRanges()), (done, total) -> {
-                        if (cancelled.contains(backupId)) {
-                            throw new BackupCancelledException();
-                        }
-                        progress.update(backupId, "backup", done, total);
-                        events.progress(Operation.CREATE, backupId, done, total);
-                    });
+            try (BlockSource source = devices.source(device.device(), "volume " + backup.volumeId())) {
+                result = engine.backup(new BackupEngine.Job(backupId, source, backup.parentId(),
+                        backup.volumeId(), backup.snapshotId(), backup.projectId(), backup.name(), backup.description(), backup.metadata(),
+                        backup.dataTimestamp(), device.changedRanges()), (done, total) -> {
+                            if (cancelled.contains(backupId)) {
+                                throw new BackupCancelledException();
+                            }
+                            progress.update(backupId, "backup", done, total);
+                            events.progress(Operation.CREATE, backupId, done, total);
+                        });
+            }
         } catch (BackupCancelledException e) {
             cancelledByDelete = true;
         } catch (Exception e) {
@@ -211,8 +218,21 @@ public final class BackupManager {
         }
     }
 
-    /** The source volume (or snapshot) goes back to where it was, and a temporary snapshot is removed. */
+    /** The volume's host stops exporting the backup's device to this host (if it did: a host of its own only). */
+    private void releaseDevice(String backupId, String volumeId) {
+        try {
+            bus.call(volumeTopic(volumeId), new VolumeMessage.ReleaseDevice(backupId), Boolean.class, RELEASE_TIMEOUT);
+        } catch (RuntimeException e) {
+            LOG.error("ending the device export of backup {} failed", backupId, e);
+        }
+    }
+
+    /**
+     * The source volume (or snapshot) goes back to where it was, and its device export and a temporary snapshot are
+     * removed.
+     */
     private void releaseSource(Backup backup, String temporarySnapshot) {
+        releaseDevice(backup.id(), backup.volumeId());
         if (backup.snapshotId() != null) {
             snapshots.compareAndSetStatus(backup.snapshotId(), SnapshotStatus.BACKING_UP, SnapshotStatus.AVAILABLE);
         } else if (backup.previousVolumeStatus() != null) {
@@ -260,20 +280,17 @@ public final class BackupManager {
         try {
             bus.call(volumeTopic(volumeId), new VolumeMessage.InvalidateChanges(volumeId, "restored from backup " + backupId), Boolean.class,
                     VOLUME_CALL_TIMEOUT);
-            Path target = config.volumesPath().resolve("volume-" + volumeId);
-            try (RandomAccessFile file = new RandomAccessFile(target.toFile(), "rw")) {
-                // Old data must not show through the holes the restore leaves for zero blocks.
-                file.setLength(0);
-            }
-            engine.restore(backupId, target, (done, total) -> {
-                progress.update(backupId, "restore", done, total);
-                restored.set(done);
-                events.progress(Operation.RESTORE, backupId, done, total);
-            });
-            try (RandomAccessFile file = new RandomAccessFile(target.toFile(), "rw")) {
-                if (file.length() < volume.sizeBytes()) {
-                    file.setLength(volume.sizeBytes());
-                }
+            // The volume's host empties the volume first: old data must not show through what the restore leaves as holes.
+            VolumeDevice device = bus.call(volumeTopic(volumeId), new VolumeMessage.GetRestoreDevice(backupId, volumeId, config.host()),
+                    VolumeDevice.class, VOLUME_CALL_TIMEOUT);
+            try (RestoreSink target = devices.sink(device, volume.sizeBytes(), "volume " + volumeId)) {
+                engine.restore(backupId, target, (done, total) -> {
+                    progress.update(backupId, "restore", done, total);
+                    restored.set(done);
+                    events.progress(Operation.RESTORE, backupId, done, total);
+                });
+            } finally {
+                releaseDevice(backupId, volumeId);
             }
             // The volume first, as in cinder: a client waiting for the backup finds the volume ready.
             if (volumes.compareAndSetStatus(volumeId, working, VolumeStatus.AVAILABLE)) {
@@ -391,6 +408,7 @@ public final class BackupManager {
                 tell(backup, null, MessageAction.BACKUP_RESTORE, MessageDetail.BACKUP_SERVICE_DOWN);
             }
             if (backup.restoreVolumeId() != null) {
+                releaseDevice(backup.id(), backup.restoreVolumeId());
                 if (!volumes.compareAndSetStatus(backup.restoreVolumeId(), VolumeStatus.RESTORING_BACKUP, VolumeStatus.ERROR_RESTORING)) {
                     volumes.compareAndSetStatus(backup.restoreVolumeId(), VolumeStatus.CREATING, VolumeStatus.ERROR);
                 }

@@ -12,7 +12,8 @@ import io.hearth.engine.block.Compression;
 import io.hearth.engine.crypto.RepositorySecret;
 import io.hearth.engine.repository.Repository;
 import io.hearth.engine.repository.RepositorySettings;
-import io.hearth.engine.source.FileBlockSource;
+import io.hearth.engine.restore.RestoreSink;
+import io.hearth.engine.source.BlockSource;
 import io.hearth.engine.target.BackupTargets;
 import io.hearth.engine.target.TargetErrorListener;
 import io.hearth.engine.target.TargetLocation;
@@ -93,25 +94,28 @@ public final class RepositoryBackupEngine implements BackupEngine {
 
     @Override
     public Result backup(Job job, ProgressListener progress) {
-        try (FileBlockSource source = FileBlockSource.open(job.source())) {
-            // The engine refuses a parent of another size (the volume was extended): back up without one; it still
-            // stores only the blocks the repository lacks, and the service keeps cinder's parent_id all the same.
-            Optional<String> parent = Optional.ofNullable(job.parentId())
-                    .filter(id -> repository().findBackup(id).map(m -> m.sourceSize() == source.size()).orElse(false));
-            // Changed ranges only mean something on top of the parent they were tracked against.
-            Optional<List<ByteRange>> changed = parent.flatMap(p -> Optional.ofNullable(job.changedRanges()));
-            BackupManifest manifest = repository().backup(new BackupRequest(job.backupId(), source, parent, changed,
-                    new BackupRequest.BackupLabels(job.volumeId(), job.snapshotId(), job.projectId(), job.name(), job.description(),
-                            job.metadata(), job.createdAt())), progress);
-            BackupStats stats = manifest.stats() == null ? new BackupStats(0, 0, 0, 0, 0, 0, 0, 0) : manifest.stats();
-            return new Result(stats.objectsWritten(), stats.bytesRead(), stats.bytesStored(), stats.bytesNew());
+        BlockSource source = job.source();
+        long size;
+        try {
+            size = source.size();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // The engine refuses a parent of another size (the volume was extended): back up without one; it still
+        // stores only the blocks the repository lacks, and the service keeps cinder's parent_id all the same.
+        Optional<String> parent = Optional.ofNullable(job.parentId())
+                .filter(id -> repository().findBackup(id).map(m -> m.sourceSize() == size).orElse(false));
+        // Changed ranges only mean something on top of the parent they were tracked against.
+        Optional<List<ByteRange>> changed = parent.flatMap(p -> Optional.ofNullable(job.changedRanges()));
+        BackupManifest manifest = repository().backup(new BackupRequest(job.backupId(), source, parent, changed,
+                new BackupRequest.BackupLabels(job.volumeId(), job.snapshotId(), job.projectId(), job.name(), job.description(),
+                        job.metadata(), job.createdAt())), progress);
+        BackupStats stats = manifest.stats() == null ? new BackupStats(0, 0, 0, 0, 0, 0, 0, 0) : manifest.stats();
+        return new Result(stats.objectsWritten(), stats.bytesRead(), stats.bytesStored(), stats.bytesNew());
     }
 
     @Override
-    public void restore(String backupId, Path target, ProgressListener progress) {
+    public void restore(String backupId, RestoreSink target, ProgressListener progress) {
         repository().restore(backupId, target, progress);
     }
 

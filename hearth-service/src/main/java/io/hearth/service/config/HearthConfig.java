@@ -80,9 +80,10 @@ public record HearthConfig(
      *
      * @param changedBlockGranularity bytes per bit of the changed-block map, a multiple of 64 KiB
      * @param tlsKeystore a PKCS#12 file with the server's key and certificate: exports then require TLS
+     * @param tlsCaFile PEM certificates a backup host trusts for the TLS exports of volume hosts (the JDK's CAs if absent)
      */
     public record NbdSettings(String address, int port, long changedBlockGranularity, java.util.Optional<Path> tlsKeystore,
-            String tlsKeystorePassword) {}
+            String tlsKeystorePassword, java.util.Optional<Path> tlsCaFile) {}
 
     public static HearthConfig defaults() {
         return from(IniFile.empty());
@@ -144,7 +145,8 @@ public record HearthConfig(
         }
         return new NbdSettings(ini.get("DEFAULT", "target_ip_address").orElse("127.0.0.1"),
                 integer(ini, "target_port", 0, 0, 65535), granularityKb * 1024L,
-                ini.get("DEFAULT", "nbd_tls_keystore").map(Path::of), ini.get("DEFAULT", "nbd_tls_keystore_password").orElse(""));
+                ini.get("DEFAULT", "nbd_tls_keystore").map(Path::of), ini.get("DEFAULT", "nbd_tls_keystore_password").orElse(""),
+                ini.get("DEFAULT", "nbd_tls_ca_file").map(Path::of));
     }
 
     private static int integer(IniFile ini, String key, int fallback, int min, int max) {

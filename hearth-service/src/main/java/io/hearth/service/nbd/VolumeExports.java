@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * Serves this volume service's attached volumes to other hosts over NBD: one export per attachment, named by 128 random
  * bits that only the attachment's connection info tells, recorded with this host's address and port so that any api
  * process can give that connection info. Writable exports mark the volume's changed-block map.
+ *
+ * <p>A backup service on another host gets an export of its own for each backup or restore ({@link #openDevice}): kept
+ * only in memory, since it serves one operation of a live backup host and is useless after a restart of either side.
  */
 public final class VolumeExports implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VolumeExports.class);
@@ -38,6 +41,10 @@ public final class VolumeExports implements AutoCloseable {
     private final boolean tls;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Served> served = new ConcurrentHashMap<>();
+    /** Exports of backup and restore devices, by backup id. */
+    private final Map<String, Device> devices = new ConcurrentHashMap<>();
+
+    private record Device(String exportName, FileExport file, VolumeExport.Connection connection) {}
 
     private VolumeExports(NbdServer server, ExportDao exports, ChangeTracker tracker, Function<String, Path> volumePath, String host,
             String advertisedHost, boolean tls) {
@@ -109,6 +116,43 @@ public final class VolumeExports implements AutoCloseable {
         server.addExport(export.exportName(), nbd);
     }
 
+    /**
+     * Exports {@code file} for the backup's device, read-only for a backup and writable (not marking the changed-block
+     * map: a restore invalidates it first) for a restore; the backup's export if it has one already.
+     */
+    public VolumeExport.Connection openDevice(String backupId, Path file, boolean readOnly) throws IOException {
+        Device existing = devices.get(backupId);
+        if (existing != null) {
+            return existing.connection();
+        }
+        byte[] secret = new byte[16];
+        random.nextBytes(secret);
+        String name = HexFormat.of().formatHex(secret);
+        FileExport export = readOnly ? FileExport.readOnly(file) : FileExport.writable(file);
+        Device device = new Device(name, export, new VolumeExport.Connection(advertisedHost, server.port(), name, readOnly, tls));
+        devices.put(backupId, device);
+        server.addExport(name, export);
+        return device.connection();
+    }
+
+    /** The backup's device export goes, with its connections; nothing happens if it has none. */
+    public void closeDevice(String backupId) {
+        Device device = devices.remove(backupId);
+        if (device != null) {
+            server.removeExport(device.exportName());
+            try {
+                device.file().close();
+            } catch (IOException e) {
+                LOG.warn("closing the device export of backup {} failed", backupId, e);
+            }
+        }
+    }
+
+    /** How many backup and restore devices are exported now. */
+    public int deviceCount() {
+        return devices.size();
+    }
+
     /** Whether this service serves an export for the attachment. */
     public boolean serves(String attachmentId) {
         return served.containsKey(attachmentId);
@@ -149,5 +193,6 @@ public final class VolumeExports implements AutoCloseable {
         server.close();
         served.values().forEach(VolumeExports::release);
         served.clear();
+        devices.keySet().forEach(this::closeDevice);
     }
 }

@@ -338,6 +338,16 @@ public final class HearthServer implements AutoCloseable {
         return exports.port();
     }
 
+    /** Bytes this volume service's exports sent to READ requests since start (what remote readers fetched). */
+    public long nbdBytesRead() {
+        return exports.bytesRead();
+    }
+
+    /** How many exports for backup hosts' backups and restores this volume service serves now. */
+    public int nbdDeviceExports() {
+        return exports.deviceCount();
+    }
+
     @Override
     public void close() {
         if (api != null) {

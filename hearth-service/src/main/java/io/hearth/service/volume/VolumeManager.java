@@ -14,6 +14,8 @@ import io.hearth.service.snapshot.SnapshotDao;
 import io.hearth.service.snapshot.SnapshotStatus;
 import io.hearth.service.volume.VolumeMessage.BackupDevice;
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +84,12 @@ public final class VolumeManager {
                 deleteSnapshot(m.snapshotId());
                 yield null;
             }
-            case VolumeMessage.GetBackupDevice m -> backupDevice(m.backupId());
+            case VolumeMessage.GetBackupDevice m -> backupDevice(m.backupId(), m.backupHost());
+            case VolumeMessage.GetRestoreDevice m -> restoreDevice(m.backupId(), m.volumeId(), m.backupHost());
+            case VolumeMessage.ReleaseDevice m -> {
+                exports.closeDevice(m.backupId());
+                yield Boolean.TRUE;
+            }
             case VolumeMessage.RemoveTemporarySnapshot m -> {
                 removeTemporarySnapshot(m.snapshotId());
                 yield Boolean.TRUE;
@@ -220,10 +227,10 @@ public final class VolumeManager {
         return true;
     }
 
-    private BackupDevice backupDevice(String backupId) throws IOException {
+    private BackupDevice backupDevice(String backupId, String backupHost) throws IOException {
         Backup backup = backups.find(backupId).orElseThrow(() -> new IllegalStateException("backup " + backupId + " vanished"));
         if (backup.snapshotId() != null) {
-            return new BackupDevice(driver.snapshotPath(backup.snapshotId()).toString(), null, null);
+            return new BackupDevice(device(backupId, driver.snapshotPath(backup.snapshotId()), backupHost, true), null, null);
         }
         boolean local = attachments.ofVolume(backup.volumeId()).stream()
                 .anyMatch(a -> a.connector() != null && !exports.serves(a.id()));
@@ -233,7 +240,7 @@ public final class VolumeManager {
         // The map is captured before the copy below: what changes during the copy is marked for the next backup.
         List<ByteRange> changed = tracker.beginBackup(backupId, backup.volumeId(), backup.parentId()).orElse(null);
         if (!VolumeStatus.IN_USE.wire().equals(backup.previousVolumeStatus())) {
-            return new BackupDevice(driver.volumePath(backup.volumeId()).toString(), null, changed);
+            return new BackupDevice(device(backupId, driver.volumePath(backup.volumeId()), backupHost, true), null, changed);
         }
         // In use: read a point-in-time copy, so the backup is consistent while the volume keeps changing.
         Volume volume = volumes.find(backup.volumeId()).orElseThrow(() -> new IllegalStateException("volume " + backup.volumeId() + " vanished"));
@@ -243,7 +250,29 @@ public final class VolumeManager {
         backups.setTempSnapshot(backupId, snapshotId);
         driver.createSnapshot(volume.id(), snapshotId);
         snapshots.compareAndSetStatus(snapshotId, SnapshotStatus.CREATING, SnapshotStatus.AVAILABLE);
-        return new BackupDevice(driver.snapshotPath(snapshotId).toString(), snapshotId, changed);
+        return new BackupDevice(device(backupId, driver.snapshotPath(snapshotId), backupHost, true), snapshotId, changed);
+    }
+
+    /**
+     * The volume emptied at its size, so that old data never shows through what the restore leaves as holes, and given
+     * to the backup service as its file or, on another host, as a writable export.
+     */
+    private VolumeDevice restoreDevice(String backupId, String volumeId, String backupHost) throws IOException {
+        Volume volume = volumes.find(volumeId).orElseThrow(() -> new IllegalStateException("volume " + volumeId + " vanished"));
+        Path file = driver.volumePath(volumeId);
+        try (RandomAccessFile empty = new RandomAccessFile(file.toFile(), "rw")) {
+            empty.setLength(0);
+            empty.setLength(volume.sizeBytes());
+        }
+        return device(backupId, file, backupHost, false);
+    }
+
+    /** The file itself for a backup service on this host (it shares the files); an NBD export of it for another. */
+    private VolumeDevice device(String backupId, Path file, String backupHost, boolean readOnly) throws IOException {
+        if (backupHost == null || backupHost.equals(host)) {
+            return VolumeDevice.local(file);
+        }
+        return VolumeDevice.remote(exports.openDevice(backupId, file, readOnly));
     }
 
     private void removeTemporarySnapshot(String snapshotId) throws IOException {

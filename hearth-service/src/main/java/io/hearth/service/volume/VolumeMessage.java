@@ -15,8 +15,21 @@ public sealed interface VolumeMessage {
 
     record DeleteSnapshot(String snapshotId) implements VolumeMessage {}
 
-    /** Call: the device a backup reads, taking a temporary snapshot for a forced backup of an in-use volume. */
-    record GetBackupDevice(String backupId) implements VolumeMessage {}
+    /**
+     * Call: the device a backup reads, taking a temporary snapshot for a forced backup of an in-use volume. A backup
+     * service on another host than the volume's ({@code backupHost}) gets a read-only NBD export of it.
+     */
+    record GetBackupDevice(String backupId, String backupHost) implements VolumeMessage {}
+
+    /**
+     * Call: the volume a restore writes, emptied (all zeros, sparse) at its size: the file for the volume's own host, a
+     * writable NBD export for another {@code backupHost}. The export does not mark the changed-block map: a restore
+     * invalidates the map first.
+     */
+    record GetRestoreDevice(String backupId, String volumeId, String backupHost) implements VolumeMessage {}
+
+    /** Call: the export made for the backup's device (backup or restore), if any, goes with its connections. */
+    record ReleaseDevice(String backupId) implements VolumeMessage {}
 
     /** Call: removes a forced backup's temporary snapshot. */
     record RemoveTemporarySnapshot(String snapshotId) implements VolumeMessage {}
@@ -37,8 +50,8 @@ public sealed interface VolumeMessage {
     record Disconnect(String attachmentId) implements VolumeMessage {}
 
     /**
-     * Call reply: the path to read, the temporary snapshot to remove afterwards (or null), and the only ranges the
+     * Call reply: the device to read, the temporary snapshot to remove afterwards (or null), and the only ranges the
      * backup needs to read on top of its parent (null: read everything).
      */
-    record BackupDevice(String path, String temporarySnapshotId, java.util.List<io.hearth.engine.backup.ByteRange> changedRanges) {}
+    record BackupDevice(VolumeDevice device, String temporarySnapshotId, java.util.List<io.hearth.engine.backup.ByteRange> changedRanges) {}
 }

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hearth.service.FakeBackupEngine;
 import io.hearth.service.Http;
+import io.hearth.service.SelfSignedCertificate;
 import io.hearth.service.config.HearthConfig;
 import io.hearth.service.config.IniFile;
 import io.hearth.service.server.HearthServer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,10 +22,7 @@ class NbdTlsAttachmentTest {
     @TempDir Path dir;
 
     private static String run(Path in, String... command) throws Exception {
-        Process process = new ProcessBuilder(command).directory(in.toFile()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor()).as(String.join(" ", command) + ": " + output).isZero();
-        return output;
+        return SelfSignedCertificate.run(in, command);
     }
 
     private HearthConfig config(String keystore) {
@@ -36,10 +33,7 @@ class NbdTlsAttachmentTest {
     @Test
     void tlsExportsWorkWithQemuAndAMissingKeystoreIsAClearError() throws Exception {
         // One self-signed certificate for 127.0.0.1 serves as the server's and as the client's CA.
-        Path certs = Files.createDirectories(dir.resolve("certs"));
-        run(certs, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "ca-cert.pem", "-days", "2",
-                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1");
-        run(certs, "openssl", "pkcs12", "-export", "-in", "ca-cert.pem", "-inkey", "key.pem", "-out", "server.p12", "-passout", "pass:pw");
+        Path certs = SelfSignedCertificate.in(dir.resolve("certs")).dir();
 
         assertThatThrownBy(() -> HearthServer.start(config(dir.resolve("missing.p12").toString()), c -> new FakeBackupEngine(dir.resolve("r"))))
                 .hasMessageContaining("nbd_tls_keystore");
@@ -59,11 +53,7 @@ class NbdTlsAttachmentTest {
             assertThat(run(certs, "nbdinfo", data.get("uri").asText() + "?tls-certificates=" + certs)).contains("with TLS");
 
             // A renewed certificate (a new key too) replaces the keystore: the next connection gets it, no restart.
-            Path renewed = Files.createDirectories(dir.resolve("renewed"));
-            run(renewed, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "ca-cert.pem", "-days",
-                    "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1");
-            run(renewed, "openssl", "pkcs12", "-export", "-in", "ca-cert.pem", "-inkey", "key.pem", "-out", "server.p12", "-passout",
-                    "pass:pw");
+            Path renewed = SelfSignedCertificate.in(dir.resolve("renewed")).dir();
             // A keystore that cannot be read (wrong password) is not taken: the certificate in force stays.
             run(renewed, "openssl", "pkcs12", "-export", "-in", "ca-cert.pem", "-inkey", "key.pem", "-out", "wrong.p12", "-passout",
                     "pass:other");
