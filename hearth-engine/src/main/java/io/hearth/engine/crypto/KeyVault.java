@@ -23,6 +23,7 @@ import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import io.hearth.engine.openssl.OpenSslScrypt;
 import org.bouncycastle.crypto.generators.SCrypt;
 
 /**
@@ -166,8 +167,13 @@ public final class KeyVault {
 
     private static byte[] keyEncryptionKey(byte[] salt, int n, int r, int p, RepositorySecret secret) {
         return switch (secret) {
-            case RepositorySecret.Passphrase passphrase -> SCrypt.generate(passphrase.passphrase().getBytes(StandardCharsets.UTF_8), salt,
-                    n, r, p, 32);
+            case RepositorySecret.Passphrase passphrase -> {
+                byte[] password = passphrase.passphrase().getBytes(StandardCharsets.UTF_8);
+                // OpenSSL when it is there (a cold JVM's scrypt is slow); the same bytes from BouncyCastle otherwise.
+                byte[] derived = OpenSslScrypt.derive(password, salt, n, r, p, 32).orElseGet(() -> SCrypt.generate(password, salt, n, r, p, 32));
+                Arrays.fill(password, (byte) 0);
+                yield derived;
+            }
             case RepositorySecret.KeyMaterial material -> material.key();
             case RepositorySecret.None none -> throw new IllegalArgumentException("no secret");
         };

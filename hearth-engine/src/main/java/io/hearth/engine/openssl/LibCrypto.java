@@ -48,6 +48,12 @@ final class LibCrypto {
         return linker.downcallHandle(address, descriptor, Linker.Option.critical(false));
     }
 
+    /** A handle to a function that may run long (a key derivation): an ordinary downcall, so the GC is not held up. */
+    MethodHandle longRunningFunction(String name, FunctionDescriptor descriptor) {
+        MemorySegment address = symbols.find(name).orElseThrow(() -> new IllegalStateException("libcrypto has no " + name));
+        return linker.downcallHandle(address, descriptor);
+    }
+
     /** Releases a context made by {@code free}'s library when {@code owner} is collected. */
     static void freeWhenUnreachable(Object owner, MethodHandle free, MemorySegment context) {
         CLEANER.register(owner, () -> {
