@@ -3,6 +3,7 @@ package io.hearth.cli;
 import io.hearth.engine.ProgressListener;
 import io.hearth.engine.backup.BackupManifest;
 import io.hearth.engine.backup.BackupRequest;
+import io.hearth.engine.crypto.RepositorySecret;
 import io.hearth.engine.repository.Repository;
 import io.hearth.engine.repository.RepositorySettings;
 import io.hearth.engine.source.FileBlockSource;
@@ -48,21 +49,30 @@ final class TrainCommand implements Callable<Integer> {
                     file.write(block);
                 }
             }
-            try (Repository repository = Repository.init(new PosixTarget(dir.resolve("repo"), false), RepositorySettings.defaults(), dir.resolve("cache"));
-                    FileBlockSource source = FileBlockSource.open(image)) {
-                BackupManifest full = repository.backup(new BackupRequest(UUID.randomUUID().toString(), source, Optional.empty(),
-                        Optional.empty(), BackupRequest.BackupLabels.none()), ProgressListener.NONE);
-                repository.backup(new BackupRequest(UUID.randomUUID().toString(), source, Optional.of(full.id()), Optional.empty(),
-                        BackupRequest.BackupLabels.none()), ProgressListener.NONE);
-                repository.restore(full.id(), dir.resolve("restored"), ProgressListener.NONE);
-                repository.verify(Optional.empty(), true, ProgressListener.NONE);
-                repository.listBackups();
-            }
+            // Plain and encrypted: an encrypted repository's path (key unlock, sealing, keyed ids) is otherwise left out of
+            // the cache, and a short encrypted restore ran a sixth slower for it.
+            exercise(dir.resolve("plain"), image, new RepositorySecret.None());
+            exercise(dir.resolve("encrypted"), image, new RepositorySecret.Passphrase("train"));
         } finally {
             try (Stream<Path> paths = Files.walk(dir)) {
                 paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
             }
         }
         return 0;
+    }
+
+    private static void exercise(Path dir, Path image, RepositorySecret secret) throws IOException {
+        PosixTarget target = new PosixTarget(dir.resolve("repo"), false);
+        Repository.init(target, RepositorySettings.defaults(), dir.resolve("cache"), secret).close();
+        try (Repository repository = Repository.open(target, dir.resolve("cache"), secret);
+                FileBlockSource source = FileBlockSource.open(image)) {
+            BackupManifest full = repository.backup(new BackupRequest(UUID.randomUUID().toString(), source, Optional.empty(),
+                    Optional.empty(), BackupRequest.BackupLabels.none()), ProgressListener.NONE);
+            repository.backup(new BackupRequest(UUID.randomUUID().toString(), source, Optional.of(full.id()), Optional.empty(),
+                    BackupRequest.BackupLabels.none()), ProgressListener.NONE);
+            repository.restore(full.id(), dir.resolve("restored"), ProgressListener.NONE);
+            repository.verify(Optional.empty(), true, ProgressListener.NONE);
+            repository.listBackups();
+        }
     }
 }
