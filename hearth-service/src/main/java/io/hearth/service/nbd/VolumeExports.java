@@ -84,9 +84,7 @@ public final class VolumeExports implements AutoCloseable {
         if (existing.isPresent()) {
             return existing.get().connection();
         }
-        byte[] secret = new byte[16];
-        random.nextBytes(secret);
-        VolumeExport export = new VolumeExport(attachmentId, volumeId, HexFormat.of().formatHex(secret), readOnly, host, advertisedHost,
+        VolumeExport export = new VolumeExport(attachmentId, volumeId, newExportName(), readOnly, host, advertisedHost,
                 server.port(), tls);
         try {
             serve(export);
@@ -125,9 +123,7 @@ public final class VolumeExports implements AutoCloseable {
         if (existing != null) {
             return existing.connection();
         }
-        byte[] secret = new byte[16];
-        random.nextBytes(secret);
-        String name = HexFormat.of().formatHex(secret);
+        String name = newExportName();
         FileExport export = readOnly ? FileExport.readOnly(file) : FileExport.writable(file);
         Device device = new Device(name, export, new VolumeExport.Connection(advertisedHost, server.port(), name, readOnly, tls));
         devices.put(backupId, device);
@@ -151,6 +147,13 @@ public final class VolumeExports implements AutoCloseable {
     /** How many backup and restore devices are exported now. */
     public int deviceCount() {
         return devices.size();
+    }
+
+    /** 128 random bits in hex: an export's name is its only secret. */
+    private String newExportName() {
+        byte[] secret = new byte[16];
+        random.nextBytes(secret);
+        return HexFormat.of().formatHex(secret);
     }
 
     /** Whether this service serves an export for the attachment. */
