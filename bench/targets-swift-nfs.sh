@@ -26,7 +26,7 @@ targets=()
 for name in "${names[@]}"; do
   case "$name" in
     posix) targets+=("posix file://$work/repo-posix") ;;
-    swift) eval "$(scripts/targets/swift.sh up | grep '^export ')"; targets+=("swift swift://bench-$run/repo") ;;
+    swift) eval "$(scripts/targets/swift.sh up | sed -n '/^TARGET swift /,/^TARGET /p' | grep '^export ')"; targets+=("swift swift://bench-$run/repo") ;;
     nfs) eval "$(scripts/targets/nfs.sh up | grep '^export ')"; targets+=("nfs nfs://127.0.0.1/hearth/bench-$run") ;;
     rados) eval "$(scripts/targets/ceph.sh up | grep '^export ')"; targets+=("rados rados://backups/bench-$run") ;;
     *) echo "targets-swift-nfs.sh: unknown target $name (posix, swift, nfs, rados)" >&2; exit 2 ;;

@@ -85,36 +85,12 @@ if [[ -z "${ready:-}" ]]; then
   exit 1
 fi
 
-# One Python process on Keystone's REST API: one CLI call per user would take minutes.
-python3 - "$url" "$password" <<'PY' >>"$dir/setup.log" 2>&1
-import json, sys, urllib.request
-url, password = sys.argv[1], sys.argv[2]
-def call(method, path, body=None, token=None):
-    request = urllib.request.Request(url + path, method=method, data=None if body is None else json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json", **({"X-Auth-Token": token} if token else {})})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        text = response.read()
-        return response.headers, json.loads(text) if text else None
-headers, _ = call("POST", "/auth/tokens", {"auth": {"identity": {"methods": ["password"], "password": {"user": {
-    "name": "admin", "domain": {"id": "default"}, "password": password}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}})
-token = headers["X-Subject-Token"]
-def find_or_create(kind, name, fields):
-    _, found = call("GET", f"/{kind}?name={name}", token=token)
-    if found[kind]:
-        return found[kind][0]["id"]
-    _, made = call("POST", f"/{kind}", {kind[:-1]: {"name": name, **fields}}, token=token)
-    return made[kind[:-1]]["id"]
-def user(name, password, project, *roles):
-    project_id = find_or_create("projects", project, {"domain_id": "default"})
-    user_id = find_or_create("users", name, {"domain_id": "default", "password": password})
-    for role in roles:
-        call("PUT", f"/projects/{project_id}/users/{user_id}/roles/{find_or_create('roles', role, {})}", token=token)
-user("hearth", "hearth-secret", "service", "service", "admin")
-user("demo-member", "demo-member", "demo", "member")
-user("demo-reader", "demo-reader", "demo", "reader")
-user("other-member", "other-member", "other", "member")
-print("keystone.sh: users and projects created")
-PY
+"$(dirname "$0")/lib/keystone-admin.py" "$url" "$password" <<'USERS' >>"$dir/setup.log" 2>&1
+user hearth hearth-secret service service admin
+user demo-member demo-member demo member
+user demo-reader demo-reader demo reader
+user other-member other-member other member
+USERS
 
 cat <<OUT
 export KEYSTONE_URL=$url

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 public final class TargetServerScript {
     private final String name;
     private final Path root;
-    private TargetOptions options;
+    private Map<String, TargetOptions> targets;
 
     /**
      * @param name the script's name under {@code scripts/targets}
@@ -29,27 +30,47 @@ public final class TargetServerScript {
         this.root = root.toAbsolutePath().normalize();
     }
 
-    /** The options the script printed as {@code export NAME=value} lines, under their lower-case names. */
+    /** The options the script printed as {@code export NAME=value} lines, under their lower-case names, all targets' together. */
     public synchronized TargetOptions options() {
+        Map<String, String> all = new HashMap<>();
+        targets().values().forEach(options -> all.putAll(options.values()));
+        return new TargetOptions(all);
+    }
+
+    /** The options printed after the line {@code TARGET <target> …} and before the next TARGET line. */
+    public synchronized TargetOptions options(String target) {
+        TargetOptions options = targets().get(target);
         if (options == null) {
+            throw new IllegalStateException("scripts/targets/" + name + ".sh up printed no TARGET " + target + " line");
+        }
+        return options;
+    }
+
+    private Map<String, TargetOptions> targets() {
+        if (targets == null) {
             boolean wasUp = Files.isDirectory(root.resolve("target-servers/" + name));
-            Map<String, String> values = new HashMap<>();
+            Map<String, Map<String, String>> values = new LinkedHashMap<>();
+            Map<String, String> current = null;
             for (String line : run("up")) {
-                if (line.startsWith("export ")) {
+                if (line.startsWith("TARGET ")) {
+                    current = values.computeIfAbsent(line.split(" ")[1], target -> new HashMap<>());
+                } else if (line.startsWith("export ") && current != null) {
                     String assignment = line.substring("export ".length());
                     int equals = assignment.indexOf('=');
-                    values.put(assignment.substring(0, equals).toLowerCase(Locale.ROOT), assignment.substring(equals + 1));
+                    current.put(assignment.substring(0, equals).toLowerCase(Locale.ROOT), assignment.substring(equals + 1));
                 }
             }
-            if (values.isEmpty()) {
-                throw new IllegalStateException("scripts/targets/" + name + ".sh up printed no export line");
+            if (values.values().stream().allMatch(Map::isEmpty)) {
+                throw new IllegalStateException("scripts/targets/" + name + ".sh up printed no TARGET line with export lines");
             }
             if (!wasUp) {
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> run("down")));
             }
-            options = new TargetOptions(values);
+            Map<String, TargetOptions> parsed = new LinkedHashMap<>();
+            values.forEach((target, options) -> parsed.put(target, new TargetOptions(options)));
+            targets = parsed;
         }
-        return options;
+        return targets;
     }
 
     private List<String> run(String command) {

@@ -3,17 +3,12 @@ package io.hearth.target.swift;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import io.hearth.engine.ErrorCategory;
 import io.hearth.engine.HearthException;
 import io.hearth.engine.target.BackupTarget;
 import io.hearth.engine.target.BackupTargets;
 import io.hearth.engine.target.TargetOptions;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,12 +16,10 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** What the contract does not cover: credentials, permissions, containers, auth versions, against the real Swift. */
+/** What the contract does not cover: credentials, permissions, containers, auth versions, against the real Swift (tempauth; Keystone: SwiftKeystoneTest). */
 class SwiftTargetTest {
     private static final ByteBuffer DATA = ByteBuffer.wrap("payload".getBytes(StandardCharsets.UTF_8));
 
@@ -104,68 +97,6 @@ class SwiftTargetTest {
                 .isEqualTo("swift://volumebackups");
         assertThat(targets.locationForDriver("cinder.backup.drivers.swift", options().with("backup_swift_container", "mine"))
                 .toString()).isEqualTo("swift://mine");
-    }
-
-    /**
-     * Keystone v3: the token request's shape, the catalog lookup by swift_catalog_info, and a new token after a 401.
-     * No Keystone runs here, so a small hand-written one stands in: it checks the password request and hands out a
-     * real tempauth token of the real Swift (the first one deliberately stale), with that Swift in its catalog.
-     */
-    @Test
-    void keystoneV3TokensComeFromTheCatalogAndAreRenewedAfterA401() throws Exception {
-        AtomicInteger issued = new AtomicInteger();
-        HttpServer keystone = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        keystone.createContext("/v3/auth/tokens", exchange -> {
-            JsonNode request = new ObjectMapper().readTree(exchange.getRequestBody());
-            JsonNode user = request.at("/auth/identity/password/user");
-            boolean valid = request.at("/auth/identity/methods/0").asText().equals("password")
-                    && user.path("name").asText().equals("backup") && user.path("password").asText().equals("secret")
-                    && user.at("/domain/name").asText().equals("Default")
-                    && request.at("/auth/scope/project/name").asText().equals("service")
-                    && request.at("/auth/scope/project/domain/name").asText().equals("ops");
-            if (!valid) {
-                exchange.sendResponseHeaders(401, -1);
-                exchange.close();
-                return;
-            }
-            String[] session = tempAuthSession();
-            String token = issued.incrementAndGet() == 1 ? "AUTH_tkstale" : session[1];
-            String body = """
-                    {"token": {"catalog": [
-                      {"type": "identity", "name": "keystone", "endpoints": [{"interface": "public", "url": "http://127.0.0.1:1/v3"}]},
-                      {"type": "object-store", "name": "swift", "endpoints": [
-                        {"interface": "internal", "url": "http://127.0.0.1:1/v1/nowhere"},
-                        {"interface": "public", "url": "%s"}]}]}}""".formatted(session[0]);
-            exchange.getResponseHeaders().add("X-Subject-Token", token);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(201, bytes.length);
-            exchange.getResponseBody().write(bytes);
-            exchange.close();
-        });
-        keystone.start();
-        try {
-            TargetOptions v3 = new TargetOptions(java.util.Map.of(
-                    "backup_swift_auth_url", "http://127.0.0.1:" + keystone.getAddress().getPort() + "/v3",
-                    "backup_swift_auth_version", "3", "backup_swift_user", "backup", "backup_swift_key", "secret",
-                    "backup_swift_project", "service", "backup_swift_project_domain", "ops"));
-            String container = container();
-            try (BackupTarget target = open("swift://" + container + "/k", v3)) {
-                assertThat(target.putIfAbsent("index/one", DATA)).isTrue();
-                try (InputStream in = target.get("index/one")) {
-                    assertThat(in.readAllBytes()).asString().isEqualTo("payload");
-                }
-            }
-            assertThat(issued.get()).as("a stale token is replaced once").isEqualTo(2);
-            assertThat(swift("GET", container + "/k/index/one").body()).isEqualTo("payload");
-
-            assertThatThrownBy(() -> open("swift://" + container, v3.with("backup_swift_key", "nope")))
-                    .hasMessageContaining("Keystone at").hasMessageContaining("refused user 'backup'").hasMessageNotContaining("nope");
-            assertThatThrownBy(() -> open("swift://" + container, v3.with("swift_catalog_info", "object-store:swift:adminURL")))
-                    .hasMessageContaining("no admin endpoint of type object-store");
-        } finally {
-            keystone.stop(0);
-        }
     }
 
     // Direct requests to Swift, as test:tester, to see what the target did.
