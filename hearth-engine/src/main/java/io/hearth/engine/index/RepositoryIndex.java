@@ -3,6 +3,8 @@ package io.hearth.engine.index;
 import static java.util.Objects.requireNonNull;
 
 import io.hearth.engine.block.BlockId;
+import io.hearth.engine.blocklist.BlockListReader;
+import io.hearth.engine.pack.BlobReader;
 import io.hearth.engine.pack.PackEntry;
 import io.hearth.engine.pack.PackId;
 import io.hearth.engine.target.BackupTarget;
@@ -158,24 +160,11 @@ public final class RepositoryIndex implements AutoCloseable {
 
     /**
      * Loads the block-list pages of one backup through this index, verified, naming the backup when a
-     * page is missing, its pack is gone or truncated, or its data is damaged.
+     * page is missing, its pack is gone or truncated, or its data is damaged. Pages announced ahead are fetched on
+     * virtual threads meanwhile.
      */
-    public io.hearth.engine.blocklist.BlockListReader.PageLoader pages(io.hearth.engine.pack.BlobReader reader, String backupId) {
-        return pageId -> {
-            PackEntry entry = find(pageId).orElseThrow(() -> io.hearth.engine.HearthException.corrupt("backup " + backupId
-                    + ": block list page " + pageId + " is not in the repository index; run 'hearth repo rebuild-index'"));
-            try {
-                return reader.read(entry);
-            } catch (io.hearth.engine.target.ObjectNotFoundException e) {
-                throw io.hearth.engine.HearthException.corrupt("backup " + backupId + ": block list page " + pageId + " lies in pack "
-                        + entry.pack() + ", which is missing");
-            } catch (java.io.EOFException e) {
-                throw io.hearth.engine.HearthException.corrupt("backup " + backupId + ": block list page " + pageId + " lies in pack "
-                        + entry.pack() + ", which is truncated");
-            } catch (io.hearth.engine.HearthException e) {
-                throw io.hearth.engine.HearthException.corrupt("backup " + backupId + ": " + e.getMessage());
-            }
-        };
+    public BlockListReader.PageLoader pages(BlobReader reader, String backupId) {
+        return new BlockListPages(this, reader, backupId);
     }
 
     public Optional<PackEntry> find(BlockId id) {

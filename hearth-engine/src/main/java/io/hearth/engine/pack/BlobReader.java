@@ -26,7 +26,16 @@ public final class BlobReader implements AutoCloseable {
 
     /** Fetches, decompresses and verifies the blob; returns a new heap buffer with its plain data. */
     public ByteBuffer read(PackEntry entry) throws IOException {
-        ByteBuffer stored = target.getRange(entry.pack().key(), entry.offset(), entry.storedLength());
+        return decode(entry, fetch(entry));
+    }
+
+    /** Fetches the blob's stored bytes, unchecked. Unlike the rest of this class, safe to call from any thread. */
+    public ByteBuffer fetch(PackEntry entry) throws IOException {
+        return target.getRange(entry.pack().key(), entry.offset(), entry.storedLength());
+    }
+
+    /** Decompresses and verifies stored bytes from {@link #fetch}; returns a new heap buffer with the plain data. */
+    public ByteBuffer decode(PackEntry entry, ByteBuffer stored) {
         ByteBuffer plain = ByteBuffer.allocate(entry.plainLength());
         decodeAndVerify(entry, stored, plain);
         return plain;

@@ -35,11 +35,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Restorer {
     /** Largest single ranged read: big enough to stream, small enough to bound memory. */
-    static final int MAX_RUN_BYTES = 8 << 20;
+    static final int MAX_RUN_BYTES = 4 << 20;
     /** Adjacent blocks are written together, up to this many bytes per write. */
     static final int MAX_WRITE_BYTES = 4 << 20;
     /** Runs read ahead of the workers: a deep enough queue for a virtual or network disk. */
-    static final int READ_AHEAD = 6;
+    static final int READ_AHEAD = 14;
 
     private final BackupTarget target;
     private final RepositoryIndex index;
