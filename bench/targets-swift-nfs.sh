@@ -8,7 +8,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 size_mib=${1:-256}
 work=$(mktemp -d)
-trap 'rm -rf -- "$work"' EXIT
+# The servers this run started (not those already up under target-servers/) are stopped when it ends.
+started=()
+cleanup() {
+  local script
+  for script in "${started[@]}"; do scripts/targets/"$script".sh down >/dev/null 2>&1 || true; done
+  rm -rf -- "$work"
+}
+trap cleanup EXIT
+# up NAME: scripts/targets/NAME.sh up's export lines of target NAME; remembered for the cleanup when it was not
+# running before (this runs in the main shell: the exports are read from the file it writes).
+up() {
+  [[ -d "${HEARTH_TARGETS_DIR:-target-servers}/$1" ]] || started+=("$1")
+  scripts/targets/"$1".sh up > "$work/$1.out"
+}
 export HEARTH_AOT=0
 
 # Half pseudo-random (deterministic: AES-CTR of zeros), half repetitive text, so compression has work both ways.
@@ -26,9 +39,9 @@ targets=()
 for name in "${names[@]}"; do
   case "$name" in
     posix) targets+=("posix file://$work/repo-posix") ;;
-    swift) eval "$(scripts/targets/swift.sh up | sed -n '/^TARGET swift /,/^TARGET /p' | grep '^export ')"; targets+=("swift swift://bench-$run/repo") ;;
-    nfs) eval "$(scripts/targets/nfs.sh up | grep '^export ')"; targets+=("nfs nfs://127.0.0.1/hearth/bench-$run") ;;
-    rados) eval "$(scripts/targets/ceph.sh up | grep '^export ')"; targets+=("rados rados://backups/bench-$run") ;;
+    swift) up swift; eval "$(sed -n '/^TARGET swift /,/^TARGET /p' "$work/swift.out" | grep '^export ')"; targets+=("swift swift://bench-$run/repo") ;;
+    nfs) up nfs; eval "$(grep '^export ' "$work/nfs.out")"; targets+=("nfs nfs://127.0.0.1/hearth/bench-$run") ;;
+    rados) up ceph; eval "$(grep '^export ' "$work/ceph.out")"; targets+=("rados rados://backups/bench-$run") ;;
     *) echo "targets-swift-nfs.sh: unknown target $name (posix, swift, nfs, rados)" >&2; exit 2 ;;
   esac
 done

@@ -19,7 +19,14 @@ dir=$(mkdir -p "$2" && cd "$2" && pwd)
 case "$action" in
   down)
     if [[ -f "$dir/uwsgi.pid" ]]; then
-      kill "$(cat "$dir/uwsgi.pid")" 2>/dev/null || true
+      master=$(cat "$dir/uwsgi.pid")
+      kill "$master" 2>/dev/null || true
+      # uwsgi's master sometimes outlives SIGTERM, waiting on its worker: give it 5 s, then kill both.
+      for _ in $(seq 50); do kill -0 "$master" 2>/dev/null || break; sleep 0.1; done
+      if kill -0 "$master" 2>/dev/null; then
+        pkill -KILL -P "$master" 2>/dev/null || true
+        kill -KILL "$master" 2>/dev/null || true
+      fi
       rm -f "$dir/uwsgi.pid"
     fi
     exit 0
