@@ -197,8 +197,11 @@ class RemoteBackupHostTest {
                 .isEqualTo(204);
         awaitVolume(volume, "in-use");
 
+        long before = east.nbdBytesRead();
         JsonNode forced = backup(volume, ", \"force\": true");
         assertThat(forced.get("status").asText()).as(forced.toString()).isEqualTo("available");
+        assertThat(east.nbdBytesRead() - before).as("the backup host read the snapshot's 2 MiB of data through the volume host's export")
+                .isBetween(2L * MIB, 4L * MIB);
         assertThat(awaitVolume(volume, "in-use").get("status").asText()).isEqualTo("in-use");
         assertThat(filesUnder(dir.resolve("east").resolve("snapshots"))).as("the temporary snapshot is gone").isEmpty();
         assertThat(east.nbdDeviceExports()).isZero();
