@@ -25,7 +25,10 @@ final class BlockListPages implements BlockListReader.PageLoader {
     private final BlobReader reader;
     private final String backupId;
     /** Fetches announced and not yet loaded: at most the reader's prefetch depth. */
-    private final Map<BlockId, CompletableFuture<ByteBuffer>> fetching = new HashMap<>();
+    private final Map<BlockId, Fetch> fetching = new HashMap<>();
+
+    /** A page's place in its pack, found once when announced, and its stored bytes on their way. */
+    private record Fetch(PackEntry entry, CompletableFuture<ByteBuffer> stored) {}
 
     BlockListPages(RepositoryIndex index, BlobReader reader, String backupId) {
         this.index = index;
@@ -35,22 +38,22 @@ final class BlockListPages implements BlockListReader.PageLoader {
 
     @Override
     public void prefetch(BlockId pageId) {
-        index.find(pageId).ifPresent(entry -> fetching.computeIfAbsent(pageId, id -> CompletableFuture.supplyAsync(() -> {
+        index.find(pageId).ifPresent(entry -> fetching.computeIfAbsent(pageId, id -> new Fetch(entry, CompletableFuture.supplyAsync(() -> {
             try {
                 return reader.fetch(entry);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }, task -> Thread.ofVirtual().name("page-prefetch").start(task))));
+        }, task -> Thread.ofVirtual().name("page-prefetch").start(task)))));
     }
 
     @Override
     public ByteBuffer load(BlockId pageId) throws IOException {
-        PackEntry entry = index.find(pageId).orElseThrow(() -> HearthException.corrupt("backup " + backupId
-                + ": block list page " + pageId + " is not in the repository index; run 'hearth repo rebuild-index'"));
+        Fetch fetched = fetching.remove(pageId);
+        PackEntry entry = fetched != null ? fetched.entry() : index.find(pageId).orElseThrow(() -> HearthException.corrupt("backup "
+                + backupId + ": block list page " + pageId + " is not in the repository index; run 'hearth repo rebuild-index'"));
         try {
-            CompletableFuture<ByteBuffer> fetched = fetching.remove(pageId);
-            return reader.decode(entry, fetched == null ? reader.fetch(entry) : awaitFetch(fetched));
+            return reader.decode(entry, fetched == null ? reader.fetch(entry) : awaitFetch(fetched.stored()));
         } catch (ObjectNotFoundException e) {
             throw HearthException.corrupt("backup " + backupId + ": block list page " + pageId + " lies in pack " + entry.pack()
                     + ", which is missing");

@@ -20,15 +20,7 @@ class BlockListReaderTest {
     @Test
     void readsBackWhatWasWrittenAndAnnouncesLeafPagesBeforeLoadingThem() throws IOException {
         Map<BlockId, ByteBuffer> stored = new HashMap<>();
-        BlockListWriter writer = new BlockListWriter(page -> {
-            BlockId id = new BlockId(stored.size() + 1, 7, 7, 7);
-            stored.put(id, ByteBuffer.allocate(page.remaining()).put(page).flip());
-            return id;
-        });
-        for (int i = 0; i < COUNT; i++) {
-            writer.add(blockId(i));
-        }
-        BlockListRoot root = writer.finish();
+        BlockListRoot root = write(COUNT, stored);
         assertThat(root.depth()).isEqualTo(2);
 
         SequencedSet<BlockId> announced = new LinkedHashSet<>();
@@ -74,15 +66,7 @@ class BlockListReaderTest {
     @Test
     void aSinglePageListNeedsNoAnnouncement() throws IOException {
         Map<BlockId, ByteBuffer> stored = new HashMap<>();
-        BlockListWriter writer = new BlockListWriter(page -> {
-            BlockId id = new BlockId(stored.size() + 1, 7, 7, 7);
-            stored.put(id, ByteBuffer.allocate(page.remaining()).put(page).flip());
-            return id;
-        });
-        for (int i = 0; i < 10; i++) {
-            writer.add(blockId(i));
-        }
-        BlockListRoot root = writer.finish();
+        BlockListRoot root = write(10, stored);
         List<BlockId> calls = new ArrayList<>();
         BlockListReader reader = new BlockListReader(root, new BlockListReader.PageLoader() {
             @Override
@@ -100,6 +84,19 @@ class BlockListReaderTest {
             assertThat(reader.next()).isEqualTo(blockId(i));
         }
         assertThat(calls).containsExactly(root.root());
+    }
+
+    /** Writes the ids blockId(0 … count-1), keeping the pages in {@code stored} under ids of their own (w1 = 7). */
+    private static BlockListRoot write(int count, Map<BlockId, ByteBuffer> stored) throws IOException {
+        BlockListWriter writer = new BlockListWriter(page -> {
+            BlockId id = new BlockId(stored.size() + 1, 7, 7, 7);
+            stored.put(id, ByteBuffer.allocate(page.remaining()).put(page).flip());
+            return id;
+        });
+        for (int i = 0; i < count; i++) {
+            writer.add(blockId(i));
+        }
+        return writer.finish();
     }
 
     private static BlockId blockId(long i) {

@@ -49,26 +49,25 @@ public final class TargetServerScript {
     private Map<String, TargetOptions> targets() {
         if (targets == null) {
             boolean wasUp = Files.isDirectory(root.resolve("target-servers/" + name));
-            Map<String, Map<String, String>> values = new LinkedHashMap<>();
+            Map<String, Map<String, String>> exports = new LinkedHashMap<>();
             Map<String, String> current = null;
             for (String line : run("up")) {
                 if (line.startsWith("TARGET ")) {
-                    current = values.computeIfAbsent(line.split(" ")[1], target -> new HashMap<>());
+                    current = exports.computeIfAbsent(line.split(" ")[1], target -> new HashMap<>());
                 } else if (line.startsWith("export ") && current != null) {
                     String assignment = line.substring("export ".length());
                     int equals = assignment.indexOf('=');
                     current.put(assignment.substring(0, equals).toLowerCase(Locale.ROOT), assignment.substring(equals + 1));
                 }
             }
-            if (values.values().stream().allMatch(Map::isEmpty)) {
+            if (exports.values().stream().allMatch(Map::isEmpty)) {
                 throw new IllegalStateException("scripts/targets/" + name + ".sh up printed no TARGET line with export lines");
             }
             if (!wasUp) {
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> run("down")));
             }
-            Map<String, TargetOptions> parsed = new LinkedHashMap<>();
-            values.forEach((target, options) -> parsed.put(target, new TargetOptions(options)));
-            targets = parsed;
+            targets = new LinkedHashMap<>();
+            exports.forEach((target, values) -> targets.put(target, new TargetOptions(values)));
         }
         return targets;
     }
