@@ -147,6 +147,7 @@ class BackupApiTest {
         Http.Response onto = http.post("/v3/demo/backups/" + full + "/restore", "{\"restore\": {\"volume_id\": \"" + existing + "\"}}");
         assertThat(onto.status()).isEqualTo(202);
         awaitVolume(existing, "available");
+        awaitBackup(full, "available");
         assertThat(Files.size(volumeFile(existing))).isEqualTo(2L << 30);
         try (RandomAccessFile file = new RandomAccessFile(volumeFile(existing).toFile(), "r")) {
             byte[] read = new byte[12];
