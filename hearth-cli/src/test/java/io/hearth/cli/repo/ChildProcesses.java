@@ -41,6 +41,26 @@ final class ChildProcesses {
         }
     }
 
+    /** Waits until a pack is in place under {@code packs/} (the child is half-way through a backup) or the child ends. */
+    static void awaitPackOrExit(Process process, Path repo) throws InterruptedException {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (process.isAlive() && !hasPack(repo)) {
+            if (System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new AssertionError("child wrote no pack within " + DEADLINE);
+            }
+            process.waitFor(5, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static boolean hasPack(Path repo) {
+        try {
+            return !RepoFiles.packs(repo).isEmpty();
+        } catch (UncheckedIOException e) {
+            return false; // a temporary file renamed under the walk: look again
+        }
+    }
+
     /** Waits for the child to end; fails (killing it) if it does not within the deadline. */
     static int awaitExit(Process process) throws InterruptedException {
         if (!process.waitFor(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {

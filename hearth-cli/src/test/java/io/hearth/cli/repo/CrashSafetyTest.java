@@ -169,10 +169,10 @@ class CrashSafetyTest {
         cli = new RepoCli(dir.resolve("repo"), dir.resolve("cache"));
         cli.ok("init", RepoCommandsTest.SMALL_REPO);
         Path source = Images.mixed(dir.resolve("image"), 6 * 1024 * 1024, 6);
-        Set<String> locks = ChildProcesses.locks(cli.repo);
         Process process = cli.start(dir.resolve("backup.log"), "backup", "--source", source.toString(), "--id", "again");
-        ChildProcesses.awaitNewLockOrExit(process, cli.repo, locks);
-        assertThat(ChildProcesses.killAfter(process, 300)).as("the backup ended before it could be killed").isTrue();
+        // Killed once its first pack is in place, with about a hundred 64 KiB packs still to write and fsync.
+        ChildProcesses.awaitPackOrExit(process, cli.repo);
+        assertThat(ChildProcesses.killAfter(process, 0)).as("the backup ended before it could be killed").isTrue();
         assertThat(cli.backupIds()).isEmpty();
 
         JsonNode backup = cli.backup(source, "again");
