@@ -11,6 +11,7 @@ import io.hearth.engine.block.ZeroDetector;
 import io.hearth.engine.blocklist.BlockListReader;
 import io.hearth.engine.blocklist.BlockListRoot;
 import io.hearth.engine.blocklist.BlockListWriter;
+import io.hearth.engine.blocklist.PageRef;
 import io.hearth.engine.index.RepositoryIndex;
 import io.hearth.engine.pack.BlobType;
 import io.hearth.engine.pack.PackEntry;
@@ -34,6 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongPredicate;
 
 /**
  * The backup data path: read ▸ zero check ▸ hash ▸ exists? ▸ compress ▸ pack ▸ upload.
@@ -124,7 +126,17 @@ final class BackupPipeline {
             ChunkBuilder chunk = new ChunkBuilder(source, size, buffers, results, known);
             try {
                 SparseScan holes = new SparseScan(source);
+                UnchangedPages unchanged = dirty != null && parent.isPresent() ? new UnchangedPages(dirty, blockCount, parent.get().depth()) : null;
                 for (long i = 0; i < blockCount; i++) {
+                    int level = unchanged != null ? unchanged.levelAt(i) : -1;
+                    if (level >= 0) {
+                        chunk.submit();
+                        known.flush();
+                        PageRef page = parent.get().skipPage(level);
+                        results.put(new Unchanged(page));
+                        i += page.count() - 1;
+                        continue;
+                    }
                     BlockId parentId = parent.isPresent() ? parent.get().next() : null;
                     if (dirty != null && !dirty.get(Math.toIntExact(i))) {
                         chunk.submit();
@@ -171,6 +183,10 @@ final class BackupPipeline {
                             list.add(batch.ids()[k]);
                         }
                         done += batch.count();
+                    }
+                    case Unchanged same -> {
+                        list.add(same.page());
+                        done += same.page().count();
                     }
                 }
                 progress.progress(Math.min(size, done * blockSize), size);
@@ -343,8 +359,14 @@ final class BackupPipeline {
         }
     }
 
-    /** What the assembler takes from the reader, in volume order: one block being processed, or a batch of ids known without work. */
-    private sealed interface Slot permits Pending, Known {}
+    /**
+     * What the assembler takes from the reader, in volume order: a chunk being processed, a batch of ids known without
+     * work, or a whole page of the parent's list.
+     */
+    private sealed interface Slot permits Pending, Known, Unchanged {}
+
+    /** A region of the volume outside the changed ranges that a page of the parent's block list covers whole. */
+    private record Unchanged(PageRef page) implements Slot {}
 
     private record Pending(Future<BlockId[]> future, int blocks) implements Slot {
         Pending(Future<BlockId[]> future) {
@@ -378,6 +400,61 @@ final class BackupPipeline {
                 ids = new BlockId[BATCH];
                 count = 0;
             }
+        }
+    }
+
+    /**
+     * Whether the pipeline will read the leaf page of that number of the parent's list: with changed ranges, only those
+     * above a changed block ({@link UnchangedPages} takes the others whole).
+     */
+    static LongPredicate leavesRead(BitSet dirty) {
+        if (dirty == null) {
+            return leaf -> true;
+        }
+        return leaf -> {
+            long first = leaf * BlockListWriter.IDS_PER_PAGE;
+            if (first >= dirty.length()) {
+                return false;
+            }
+            int next = dirty.nextSetBit((int) first);
+            return next >= 0 && next < first + BlockListWriter.IDS_PER_PAGE;
+        };
+    }
+
+    /**
+     * Finds the regions outside the changed ranges that whole pages of the parent's list cover: the new list takes
+     * those pages by id, so an unchanged region costs neither a page read nor a page written, however large.
+     */
+    private static final class UnchangedPages {
+        private final BitSet dirty;
+        private final long blockCount;
+        private final int depth;
+        private long nextDirty = -1;
+
+        UnchangedPages(BitSet dirty, long blockCount, int depth) {
+            this.dirty = dirty;
+            this.blockCount = blockCount;
+            this.depth = depth;
+        }
+
+        /** The highest level of a parent page starting at block {@code i} that covers no changed block, or -1. */
+        int levelAt(long i) {
+            if (i % BlockListWriter.IDS_PER_PAGE != 0) {
+                return -1;
+            }
+            if (nextDirty < i) {
+                int next = dirty.nextSetBit(Math.toIntExact(i));
+                nextDirty = next < 0 ? Long.MAX_VALUE : next;
+            }
+            int level = -1;
+            for (int l = 0; l <= depth; l++) {
+                long span = PageRef.span(l);
+                if (i % span != 0 || nextDirty < Math.min(i + span, blockCount)) {
+                    break;
+                }
+                level = l;
+            }
+            return level;
         }
     }
 

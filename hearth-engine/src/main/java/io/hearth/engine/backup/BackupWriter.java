@@ -79,7 +79,8 @@ public final class BackupWriter {
                     workers, Math.max(READ_WINDOW, threads * 4));
             BackupPipeline.Result result;
             try {
-                Optional<BlockListReader> parentList = parent.map(p -> new BlockListReader(p.blockList(), index.pages(parentPages, p.id())));
+                Optional<BlockListReader> parentList = parent.map(p -> new BlockListReader(p.blockList(), index.pages(parentPages, p.id()),
+                        BackupPipeline.leavesRead(dirty)));
                 result = pipeline.run(request.source(), size, parentList, dirty, progress);
             } finally {
                 workers.shutdownNow();

@@ -4,11 +4,13 @@ import io.hearth.engine.HearthException;
 import io.hearth.engine.block.BlockId;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.function.LongPredicate;
 
 /**
  * Walks a block list in volume order, holding one page per level: flat memory, one page fetch per
  * {@value BlockListWriter#IDS_PER_PAGE} blocks. The next {@value #PREFETCH_PAGES} leaf pages are announced to the
- * loader ahead of use, so that a loader over a distant store can fetch them while the caller works.
+ * loader ahead of use, so that a loader over a distant store can fetch them while the caller works. A caller that
+ * takes whole pages as they are ({@link #skipPage}) never has them loaded.
  */
 public final class BlockListReader {
 
@@ -25,6 +27,7 @@ public final class BlockListReader {
     }
 
     private final PageLoader loader;
+    private final LongPredicate leafWanted;
     private final BlockListRoot root;
     private final ByteBuffer[] pages;
     private long returned;
@@ -33,13 +36,27 @@ public final class BlockListReader {
     private int announcedThrough;
 
     public BlockListReader(BlockListRoot root, PageLoader loader) {
+        this(root, loader, leaf -> true);
+    }
+
+    /**
+     * @param leafWanted whether the caller will read the leaf page of that number (the one holding the ids of blocks
+     *     number × {@value BlockListWriter#IDS_PER_PAGE} onwards) rather than skip it: only those are announced
+     */
+    public BlockListReader(BlockListRoot root, PageLoader loader, LongPredicate leafWanted) {
         this.root = root;
         this.loader = loader;
+        this.leafWanted = leafWanted;
         this.pages = new ByteBuffer[root.depth() + 1];
     }
 
     public long count() {
         return root.count();
+    }
+
+    /** Levels of pages above the leaf pages (0: the root is a leaf page). */
+    public int depth() {
+        return root.depth();
     }
 
     public boolean hasNext() {
@@ -53,6 +70,23 @@ public final class BlockListReader {
         BlockId id = nextAt(0);
         returned++;
         return id;
+    }
+
+    /**
+     * Passes over the whole page of {@code level} (0: a leaf page) that starts at the current position, without loading
+     * it or anything below it.
+     *
+     * @throws IllegalStateException if the position is not at a boundary of that level, or the list has no such level
+     */
+    public PageRef skipPage(int level) throws IOException {
+        if (level < 0 || level > root.depth() || returned % PageRef.span(level) != 0 || !hasNext()) {
+            throw new IllegalStateException("no page of level " + level + " starts at block " + returned + " of a list of "
+                    + root.count() + " ids and depth " + root.depth());
+        }
+        BlockId id = level == root.depth() ? rootOnce() : nextAt(level + 1);
+        long count = Math.min(PageRef.span(level), root.count() - returned);
+        returned += count;
+        return new PageRef(level, id, count);
     }
 
     private BlockId nextAt(int level) throws IOException {
@@ -80,8 +114,12 @@ public final class BlockListReader {
         }
         int from = Math.max(announcedThrough, parent.position());
         int to = Math.min(parent.limit(), parent.position() + PREFETCH_PAGES * BlockId.BYTES);
+        // The leaf being loaded is number returned / IDS_PER_PAGE; the parent page's position is just past its id.
+        long firstAfter = returned / BlockListWriter.IDS_PER_PAGE + 1;
         for (int at = from; at + BlockId.BYTES <= to; at += BlockId.BYTES) {
-            loader.prefetch(BlockId.read(parent, at));
+            if (leafWanted.test(firstAfter + (at - parent.position()) / BlockId.BYTES)) {
+                loader.prefetch(BlockId.read(parent, at));
+            }
         }
         announcedThrough = Math.max(from, to);
     }

@@ -36,6 +36,21 @@ public final class BlockListWriter {
         count++;
     }
 
+    /**
+     * Adds a whole page of another list by reference (see {@link BlockListReader#skipPage}): the list must stand at a
+     * boundary of the page's level, as the other list did. The page is not read nor stored again.
+     */
+    public void add(PageRef page) throws IOException {
+        if (count % PageRef.span(page.level()) != 0) {
+            throw new IllegalStateException("a page of level " + page.level() + " cannot start at block " + count);
+        }
+        while (levels.size() <= page.level()) {
+            levels.add(ByteBuffer.allocate(PAGE_BYTES));
+        }
+        push(page.level() + 1, page.id());
+        count += page.count();
+    }
+
     private void push(int level, BlockId id) throws IOException {
         if (level == levels.size()) {
             levels.add(ByteBuffer.allocate(PAGE_BYTES));

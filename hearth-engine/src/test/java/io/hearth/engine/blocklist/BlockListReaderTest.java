@@ -1,6 +1,7 @@
 package io.hearth.engine.blocklist;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hearth.engine.block.BlockId;
 import java.io.IOException;
@@ -86,13 +87,83 @@ class BlockListReaderTest {
         assertThat(calls).containsExactly(root.root());
     }
 
-    /** Writes the ids blockId(0 … count-1), keeping the pages in {@code stored} under ids of their own (w1 = 7). */
+    @Test
+    void skippedPagesAreNeitherLoadedNorAnnouncedAndMakeTheSameList() throws IOException {
+        Map<BlockId, ByteBuffer> stored = new HashMap<>();
+        BlockListRoot root = write(COUNT, stored);
+        // Read every third leaf; take the others whole, and all of the second level-1 page (leaves 256 to 511) at once.
+        java.util.function.LongPredicate read = leaf -> leaf % 3 == 0 && (leaf < 256 || leaf >= 512);
+        List<BlockId> loaded = new ArrayList<>();
+        SequencedSet<BlockId> announced = new LinkedHashSet<>();
+        BlockListReader reader = new BlockListReader(root, new BlockListReader.PageLoader() {
+            @Override
+            public ByteBuffer load(BlockId pageId) {
+                loaded.add(pageId);
+                announced.remove(pageId);
+                return stored.get(pageId).duplicate();
+            }
+
+            @Override
+            public void prefetch(BlockId pageId) {
+                announced.add(pageId);
+            }
+        }, read);
+        BlockListWriter copy = new BlockListWriter(page -> store(page, stored));
+        int skipped = 0;
+        for (long block = 0; block < COUNT; ) {
+            long leaf = block / BlockListWriter.IDS_PER_PAGE;
+            if (block % PageRef.span(1) == 0 && leaf == 256) {
+                PageRef page = reader.skipPage(1);
+                assertThat(page.count()).isEqualTo(PageRef.span(1));
+                copy.add(page);
+                block += page.count();
+            } else if (block % BlockListWriter.IDS_PER_PAGE == 0 && !read.test(leaf)) {
+                PageRef page = reader.skipPage(0);
+                assertThat(page.count()).isEqualTo(Math.min(BlockListWriter.IDS_PER_PAGE, COUNT - block));
+                copy.add(page);
+                block += page.count();
+                skipped++;
+            } else {
+                BlockId id = reader.next();
+                assertThat(id).isEqualTo(blockId(block));
+                copy.add(id);
+                block++;
+            }
+        }
+        assertThat(reader.hasNext()).isFalse();
+        assertThat(copy.finish()).as("the same list, page for page").isEqualTo(root);
+        int leavesRead = (int) java.util.stream.LongStream.range(0, (COUNT + 255) / 256).filter(read).count();
+        // The leaves read, the two level-1 pages above them and the root; never a skipped leaf nor the skipped level-1 page.
+        assertThat(loaded).hasSize(leavesRead + 2 + 1);
+        assertThat(skipped).isGreaterThan(leavesRead);
+        assertThat(announced).as("every page announced was loaded").isEmpty();
+    }
+
+    @Test
+    void aPageCanOnlyBeSkippedFromItsFirstBlock() throws IOException {
+        Map<BlockId, ByteBuffer> stored = new HashMap<>();
+        BlockListRoot root = write(COUNT, stored);
+        BlockListReader reader = new BlockListReader(root, pageId -> stored.get(pageId).duplicate());
+        reader.next();
+        assertThatThrownBy(() -> reader.skipPage(0)).isInstanceOf(IllegalStateException.class).hasMessageContaining("block 1");
+        assertThatThrownBy(() -> reader.skipPage(3)).isInstanceOf(IllegalStateException.class).hasMessageContaining("depth 2");
+        BlockListWriter writer = new BlockListWriter(page -> store(page, stored));
+        writer.add(blockId(0));
+        assertThatThrownBy(() -> writer.add(new PageRef(0, blockId(1), 256))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("cannot start at block 1");
+    }
+
+    /** Stores a page under an id made from its content, as the repository does. */
+    private static BlockId store(ByteBuffer page, Map<BlockId, ByteBuffer> stored) {
+        ByteBuffer copy = ByteBuffer.allocate(page.remaining()).put(page).flip();
+        BlockId id = new BlockId(copy.hashCode(), 7, copy.remaining(), 7);
+        stored.putIfAbsent(id, copy);
+        return id;
+    }
+
+    /** Writes the ids blockId(0 … count-1), keeping the pages in {@code stored} under ids made from their content. */
     private static BlockListRoot write(int count, Map<BlockId, ByteBuffer> stored) throws IOException {
-        BlockListWriter writer = new BlockListWriter(page -> {
-            BlockId id = new BlockId(stored.size() + 1, 7, 7, 7);
-            stored.put(id, ByteBuffer.allocate(page.remaining()).put(page).flip());
-            return id;
-        });
+        BlockListWriter writer = new BlockListWriter(page -> store(page, stored));
         for (int i = 0; i < count; i++) {
             writer.add(blockId(i));
         }

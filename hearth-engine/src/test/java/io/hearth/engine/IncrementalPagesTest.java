@@ -1,0 +1,112 @@
+package io.hearth.engine;
+
+import static io.hearth.engine.TestRepositories.BLOCK;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hearth.engine.backup.BackupManifest;
+import io.hearth.engine.backup.ByteRange;
+import io.hearth.engine.blocklist.BlockListWriter;
+import io.hearth.engine.repository.Repository;
+import io.hearth.engine.target.ForwardingTarget;
+import io.hearth.engine.target.PosixTarget;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * An incremental backup with changed ranges takes the pages of its parent's block list that cover no changed block by
+ * id, unread: its list must be the very list a backup reading everything makes, and it may read only the parent's
+ * pages above changed blocks.
+ */
+class IncrementalPagesTest {
+    /** 70,000 blocks: 274 leaf pages (the last one partial) under two pages of level 1 under a root, depth 2. */
+    private static final long BLOCKS = 70_000;
+    private static final int IDS = BlockListWriter.IDS_PER_PAGE;
+
+    @TempDir
+    Path dir;
+
+    /** Pack reads of the target: during a backup only the parent's block-list pages are read from packs. */
+    private static final class CountingTarget extends ForwardingTarget {
+        final AtomicInteger packReads = new AtomicInteger();
+
+        CountingTarget(Path root) throws IOException {
+            super(new PosixTarget(root));
+        }
+
+        @Override
+        public void readInto(String key, long offset, ByteBuffer destination) throws IOException {
+            if (key.startsWith("packs/")) {
+                packReads.incrementAndGet();
+            }
+            super.readInto(key, offset, destination);
+        }
+    }
+
+    @ParameterizedTest(name = "changed blocks {0}")
+    @ValueSource(strings = {"", "0", "69999", "255 256", "65535 65536", "0 69999", "every 997", "68864"})
+    void takesUnchangedPagesFromTheParentUnread(String changedBlocks) throws IOException {
+        CountingTarget target = new CountingTarget(dir.resolve("repo"));
+        Path image = dir.resolve("image");
+        try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
+            file.setLength(BLOCKS * BLOCK);
+            // A data block every 256 KiB; the rest is holes.
+            Random random = new Random(1);
+            for (long block = 3; block < BLOCKS; block += 64) {
+                write(file, block, random);
+            }
+        }
+        long[] changed = changedBlocks.startsWith("every ")
+                ? LongStream.iterate(0, b -> b < BLOCKS, b -> b + Long.parseLong(changedBlocks.substring(6))).toArray()
+                : Arrays.stream(changedBlocks.split(" ")).filter(s -> !s.isEmpty()).mapToLong(Long::parseLong).toArray();
+
+        try (Repository repository = Repository.init(target, TestRepositories.tiny(), dir.resolve("cache"))) {
+            BackupManifest full = TestRepositories.backup(repository, image, null);
+            assertThat(full.blockListDepth()).isEqualTo(2);
+            try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
+                Random random = new Random(2);
+                for (long block : changed) {
+                    write(file, block, random);
+                }
+            }
+            List<ByteRange> ranges = Arrays.stream(changed).mapToObj(b -> new ByteRange(b * BLOCK, BLOCK)).toList();
+
+            target.packReads.set(0);
+            BackupManifest withRanges = TestRepositories.backup(repository, image, full.id(), ranges);
+            int pagesRead = target.packReads.get();
+            BackupManifest readingAll = TestRepositories.backup(repository, image, full.id());
+
+            assertThat(withRanges.blockList()).as("the same list as a backup that read everything").isEqualTo(readingAll.blockList());
+            // The root, and the pages of levels 1 and 0 above each changed block: nothing else.
+            TreeSet<Long> leaves = new TreeSet<>();
+            TreeSet<Long> levelOne = new TreeSet<>();
+            for (long block : changed) {
+                leaves.add(block / IDS);
+                levelOne.add(block / IDS / IDS);
+            }
+            int expected = changed.length == 0 ? 0 : 1 + levelOne.size() + leaves.size();
+            assertThat(pagesRead).as("parent pages read").isEqualTo(expected);
+            Path restored = dir.resolve("restored");
+            repository.restore(withRanges.id(), restored, ProgressListener.NONE);
+            assertThat(Files.mismatch(restored, image)).as("restored byte for byte").isEqualTo(-1);
+        }
+    }
+
+    private static void write(RandomAccessFile file, long block, Random random) throws IOException {
+        byte[] data = new byte[BLOCK];
+        random.nextBytes(data);
+        file.seek(block * BLOCK);
+        file.write(data);
+    }
+}
