@@ -7,18 +7,14 @@ import io.hearth.engine.backup.BackupManifest;
 import io.hearth.engine.backup.ByteRange;
 import io.hearth.engine.blocklist.BlockListWriter;
 import io.hearth.engine.repository.Repository;
-import io.hearth.engine.target.ForwardingTarget;
-import io.hearth.engine.target.PosixTarget;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,27 +33,10 @@ class IncrementalPagesTest {
     @TempDir
     Path dir;
 
-    /** Pack reads of the target: during a backup only the parent's block-list pages are read from packs. */
-    private static final class CountingTarget extends ForwardingTarget {
-        final AtomicInteger packReads = new AtomicInteger();
-
-        CountingTarget(Path root) throws IOException {
-            super(new PosixTarget(root));
-        }
-
-        @Override
-        public void readInto(String key, long offset, ByteBuffer destination) throws IOException {
-            if (key.startsWith("packs/")) {
-                packReads.incrementAndGet();
-            }
-            super.readInto(key, offset, destination);
-        }
-    }
-
     @ParameterizedTest(name = "changed blocks {0}")
     @ValueSource(strings = {"", "0", "69999", "255 256", "65535 65536", "0 69999", "every 997", "68864"})
     void takesUnchangedPagesFromTheParentUnread(String changedBlocks) throws IOException {
-        CountingTarget target = new CountingTarget(dir.resolve("repo"));
+        PackReadCounter target = new PackReadCounter(dir.resolve("repo"));
         Path image = dir.resolve("image");
         try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
             file.setLength(BLOCKS * BLOCK);
@@ -82,9 +61,9 @@ class IncrementalPagesTest {
             }
             List<ByteRange> ranges = Arrays.stream(changed).mapToObj(b -> new ByteRange(b * BLOCK, BLOCK)).toList();
 
-            target.packReads.set(0);
+            target.reset();
             BackupManifest withRanges = TestRepositories.backup(repository, image, full.id(), ranges);
-            int pagesRead = target.packReads.get();
+            int pagesRead = target.reads();
             BackupManifest readingAll = TestRepositories.backup(repository, image, full.id());
 
             assertThat(withRanges.blockList()).as("the same list as a backup that read everything").isEqualTo(readingAll.blockList());
