@@ -36,8 +36,14 @@ WORK="$(mktemp -d)"
 SERVER_PID=""
 QEMU_PID=""
 cleanup() {
-  [[ -n "$QEMU_PID" ]] && kill "$QEMU_PID" 2>/dev/null && wait "$QEMU_PID" 2>/dev/null
-  [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  # A killed child's status (143) must not stop the trap under `set -e` before the 8 GiB work directory is gone.
+  local pid
+  for pid in "$QEMU_PID" "$SERVER_PID"; do
+    if [[ -n "$pid" ]]; then
+      kill "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
