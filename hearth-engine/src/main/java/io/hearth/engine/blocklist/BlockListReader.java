@@ -24,6 +24,12 @@ public final class BlockListReader {
 
         /** The page will be loaded soon, after the ones announced before it: a loader may start fetching it. */
         default void prefetch(BlockId pageId) {}
+
+        /**
+         * The page is passed over whole and will be referenced unread (see {@link BlockListReader#skipPage}): a loader
+         * checks that the repository still has it, so that a new list never names a page known to be gone.
+         */
+        default void skipped(BlockId pageId) throws IOException {}
     }
 
     private final PageLoader loader;
@@ -84,6 +90,7 @@ public final class BlockListReader {
                     + root.count() + " ids and depth " + root.depth());
         }
         BlockId id = level == root.depth() ? rootOnce() : nextAt(level + 1);
+        loader.skipped(id);
         long count = Math.min(PageRef.span(level), root.count() - returned);
         returned += count;
         return new PageRef(level, id, count);

@@ -48,10 +48,19 @@ final class BlockListPages implements BlockListReader.PageLoader {
     }
 
     @Override
+    public void skipped(BlockId pageId) {
+        index.find(pageId).orElseThrow(() -> notIndexed(pageId));
+    }
+
+    private HearthException notIndexed(BlockId pageId) {
+        return HearthException.corrupt("backup " + backupId + ": block list page " + pageId
+                + " is not in the repository index; run 'hearth repo rebuild-index'");
+    }
+
+    @Override
     public ByteBuffer load(BlockId pageId) throws IOException {
         Fetch fetched = fetching.remove(pageId);
-        PackEntry entry = fetched != null ? fetched.entry() : index.find(pageId).orElseThrow(() -> HearthException.corrupt("backup "
-                + backupId + ": block list page " + pageId + " is not in the repository index; run 'hearth repo rebuild-index'"));
+        PackEntry entry = fetched != null ? fetched.entry() : index.find(pageId).orElseThrow(() -> notIndexed(pageId));
         try {
             return reader.decode(entry, fetched == null ? reader.fetch(entry) : awaitFetch(fetched.stored()));
         } catch (ObjectNotFoundException e) {

@@ -94,6 +94,8 @@ class BlockListReaderTest {
         // Read every third leaf; take the others whole, and all of the second level-1 page (leaves 256 to 511) at once.
         java.util.function.LongPredicate read = leaf -> leaf % 3 == 0 && (leaf < 256 || leaf >= 512);
         List<BlockId> loaded = new ArrayList<>();
+        List<BlockId> checked = new ArrayList<>();
+        List<BlockId> taken = new ArrayList<>();
         SequencedSet<BlockId> announced = new LinkedHashSet<>();
         BlockListReader reader = new BlockListReader(root, new BlockListReader.PageLoader() {
             @Override
@@ -107,6 +109,11 @@ class BlockListReaderTest {
             public void prefetch(BlockId pageId) {
                 announced.add(pageId);
             }
+
+            @Override
+            public void skipped(BlockId pageId) {
+                checked.add(pageId);
+            }
         }, read);
         BlockListWriter copy = new BlockListWriter(page -> store(page, stored));
         int skipped = 0;
@@ -114,11 +121,13 @@ class BlockListReaderTest {
             long leaf = block / BlockListWriter.IDS_PER_PAGE;
             if (block % PageRef.span(1) == 0 && leaf == 256) {
                 PageRef page = reader.skipPage(1);
+                taken.add(page.id());
                 assertThat(page.count()).isEqualTo(PageRef.span(1));
                 copy.add(page);
                 block += page.count();
             } else if (block % BlockListWriter.IDS_PER_PAGE == 0 && !read.test(leaf)) {
                 PageRef page = reader.skipPage(0);
+                taken.add(page.id());
                 assertThat(page.count()).isEqualTo(Math.min(BlockListWriter.IDS_PER_PAGE, COUNT - block));
                 copy.add(page);
                 block += page.count();
@@ -137,6 +146,7 @@ class BlockListReaderTest {
         assertThat(loaded).hasSize(leavesRead + 2 + 1);
         assertThat(skipped).isGreaterThan(leavesRead);
         assertThat(announced).as("every page announced was loaded").isEmpty();
+        assertThat(checked).as("the loader checks each page taken unread").isEqualTo(taken);
     }
 
     @Test

@@ -1,7 +1,9 @@
 package io.hearth.engine.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hearth.engine.HearthException;
 import io.hearth.engine.PackReadCounter;
 import io.hearth.engine.TestRepositories;
 import io.hearth.engine.backup.BackupManifest;
@@ -58,6 +60,13 @@ class BlockListPagesTest {
             assertThat(target.reads()).as("prefetched pages are not read again").isEqualTo(3);
             assertThat(pages.load(third).remaining()).isEqualTo(BlockListWriter.PAGE_BYTES);
             assertThat(target.reads()).as("a page not announced is read when loaded").isEqualTo(4);
+
+            // A page taken unread by an incremental is looked up, not read; one the index does not have is refused.
+            pages.skipped(third);
+            assertThat(target.reads()).isEqualTo(4);
+            BlockId unknown = new BlockId(1, 2, 3, 4);
+            assertThatThrownBy(() -> pages.skipped(unknown)).isInstanceOf(HearthException.class)
+                    .hasMessageContaining("backup " + backup.id() + ": block list page " + unknown + " is not in the repository index");
         }
     }
 
