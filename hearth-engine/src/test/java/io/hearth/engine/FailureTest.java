@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hearth.engine.backup.BackupManifest;
 import io.hearth.engine.backup.BackupRequest;
 import io.hearth.engine.backup.ByteRange;
+import io.hearth.engine.lock.LockManager;
 import io.hearth.engine.repository.Repository;
 import io.hearth.engine.source.BlockSource;
+import io.hearth.engine.target.ForwardingTarget;
+import io.hearth.engine.target.PosixTarget;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -96,6 +99,53 @@ class FailureTest {
                     .matches(e -> ((HearthException) e).category() == ErrorCategory.NOT_FOUND);
             assertThat(RepositoryFiles.listing(dir.resolve("repo"))).isEqualTo(before);
             assertThat(Files.exists(dir.resolve("x"))).isFalse();
+        }
+    }
+
+    @Test
+    void aParentDeletedWhileTheBackupTakesItsLockFailsTheBackup() throws IOException {
+        Path image = dir.resolve("image");
+        byte[] data = new byte[TestRepositories.BLOCK * 300];
+        new Random(4).nextBytes(data);
+        Files.write(image, data);
+        String[] parentId = {null};
+        // Deletes the parent's manifest just as the lock is written: what a delete racing the backup's start does.
+        ForwardingTarget target = new ForwardingTarget(new PosixTarget(dir.resolve("repo"))) {
+            @Override
+            public boolean putIfAbsent(String key, ByteBuffer bytes) throws IOException {
+                if (key.startsWith(LockManager.PREFIX) && parentId[0] != null) {
+                    delegate.delete(BackupManifest.key(parentId[0]));
+                }
+                return super.putIfAbsent(key, bytes);
+            }
+        };
+        try (Repository repository = Repository.init(target, TestRepositories.tiny(), dir.resolve("cache"))) {
+            BackupManifest parent = TestRepositories.backup(repository, image, null);
+            parentId[0] = parent.id();
+            assertThatThrownBy(() -> TestRepositories.backup(repository, image, parent.id(), List.of(new ByteRange(0, 10))))
+                    .isInstanceOf(HearthException.class)
+                    .hasMessageContaining("parent backup " + parent.id() + " was deleted while this backup started");
+            assertThat(repository.listBackups()).isEmpty();
+        }
+    }
+
+    @Test
+    void aParentManifestNamingAnotherBlockCountIsRefused() throws IOException {
+        Path image = dir.resolve("image");
+        byte[] data = new byte[TestRepositories.BLOCK * 300];
+        new Random(5).nextBytes(data);
+        Files.write(image, data);
+        try (Repository repository = TestRepositories.create(dir)) {
+            BackupManifest parent = TestRepositories.backup(repository, image, null);
+            Path manifest = dir.resolve("repo").resolve(BackupManifest.key(parent.id()));
+            String json = Files.readString(manifest);
+            assertThat(json).contains("\"block_count\":300");
+            Files.writeString(manifest, json.replace("\"block_count\":300", "\"block_count\":512"));
+            assertThatThrownBy(() -> TestRepositories.backup(repository, image, parent.id(), List.of(new ByteRange(0, 10))))
+                    .isInstanceOf(HearthException.class)
+                    .hasMessageContaining("the manifest of parent backup " + parent.id() + " names 512 blocks in a list of depth 1 for a source of "
+                            + data.length + " bytes (300 blocks, depth 1)");
+            assertThat(repository.listBackups()).extracting(BackupManifest::id).containsExactly(parent.id());
         }
     }
 }

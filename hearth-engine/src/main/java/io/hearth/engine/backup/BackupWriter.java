@@ -64,6 +64,9 @@ public final class BackupWriter {
         if (parent.isPresent() && parent.get().blockSize() != blockSize) {
             throw HearthException.badInput("parent backup " + parent.get().id() + " has another block size; back up without a parent");
         }
+        if (parent.isPresent()) {
+            checkParentList(parent.get(), size, blockSize);
+        }
         BitSet dirty = request.changedRanges().map(ranges -> dirtyBlocks(ranges, size, blockSize, parent.isPresent())).orElse(null);
 
         // The lock comes before the pending lists are read: a gc that publishes after this point sees us.
@@ -72,6 +75,11 @@ public final class BackupWriter {
                 PackWriter packs = new PackWriter(target, config.packSize(), Math.max(blockSize, io.hearth.engine.blocklist.BlockListWriter.PAGE_BYTES),
                         target.properties().maxConnections());
                 BlobReader parentPages = new BlobReader(target, format)) {
+            // The parent is referenced, not copied: it must not have been deleted (and its packs marked by a gc that does
+            // not wait for us) between reading its manifest and taking the lock. After this point gc waits for us.
+            if (parent.isPresent() && target.stat(BackupManifest.key(parent.get().id())).isEmpty()) {
+                throw HearthException.notFound("parent backup " + parent.get().id() + " was deleted while this backup started");
+            }
             ExecutorService workers = Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("backup-worker-", 0).daemon().factory());
             // The window is also the number of reads in flight: scattered changed blocks are small random reads, which a
             // virtual or network disk serves faster the more it is given at once.
@@ -110,6 +118,20 @@ public final class BackupWriter {
                 throw new HearthException(ErrorCategory.CONFLICT, "backup " + request.backupId() + " was committed by someone else meanwhile");
             }
             return manifest;
+        }
+    }
+
+    /** The parent's list is taken page by page unread: its manifest must describe a list of the shape this source has. */
+    private static void checkParentList(BackupManifest parent, long size, int blockSize) {
+        long blocks = (size + blockSize - 1) / blockSize;
+        int depth = 0;
+        while (blocks > io.hearth.engine.blocklist.PageRef.span(depth)) {
+            depth++;
+        }
+        if (parent.blockCount() != blocks || (blocks > 0 && parent.blockListDepth() != depth)) {
+            throw HearthException.corrupt("the manifest of parent backup " + parent.id() + " names " + parent.blockCount()
+                    + " blocks in a list of depth " + parent.blockListDepth() + " for a source of " + size + " bytes ("
+                    + blocks + " blocks, depth " + depth + "); back up without a parent and run 'hearth repo verify'");
         }
     }
 
