@@ -172,7 +172,8 @@ class CrashSafetyTest {
         Process process = cli.start(dir.resolve("backup.log"), "backup", "--source", source.toString(), "--id", "again");
         // Killed once its first pack is in place, with about a hundred 64 KiB packs still to write and fsync.
         ChildProcesses.awaitPackOrExit(process, cli.repo);
-        assertThat(ChildProcesses.killAfter(process, 0)).as("the backup ended before it could be killed").isTrue();
+        assertThat(ChildProcesses.killAfter(process, 0)).as("the backup ended before it could be killed: %s",
+                ChildProcesses.log(dir.resolve("backup.log"))).isTrue();
         assertThat(cli.backupIds()).isEmpty();
 
         JsonNode backup = cli.backup(source, "again");

@@ -163,10 +163,16 @@ class BlockListReaderTest {
                 .hasMessageContaining("cannot start at block 1");
     }
 
-    /** Stores a page under an id made from its content, as the repository does. */
+    /** Stores a page under an id made from its content (SHA-256; w1 set, which block ids here never have). */
     private static BlockId store(ByteBuffer page, Map<BlockId, ByteBuffer> stored) {
         ByteBuffer copy = ByteBuffer.allocate(page.remaining()).put(page).flip();
-        BlockId id = new BlockId(copy.hashCode(), 7, copy.remaining(), 7);
+        ByteBuffer hash;
+        try {
+            hash = ByteBuffer.wrap(java.security.MessageDigest.getInstance("SHA-256").digest(copy.array()));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+        BlockId id = new BlockId(hash.getLong(0), hash.getLong(8) | 1, hash.getLong(16), hash.getLong(24));
         stored.putIfAbsent(id, copy);
         return id;
     }
