@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hearth.service.FakeBackupEngine;
 import io.hearth.service.Http;
-import io.hearth.service.config.HearthConfig;
-import io.hearth.service.config.IniFile;
-import io.hearth.service.rpc.RabbitBroker;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.stream.Stream;
@@ -34,19 +30,16 @@ class BackupHostKillTest {
     @TempDir
     Path dir;
 
-    private RabbitBroker broker;
-    private final List<HearthServer> servers = new ArrayList<>();
+    private TestCluster cluster;
     private Process doomed;
     private Http http;
 
     @BeforeEach
     void start() throws Exception {
-        broker = new RabbitBroker();
-        servers.add(HearthServer.start(config("volume-1"), EnumSet.of(Role.VOLUME), c -> null));
-        servers.add(HearthServer.start(config("scheduler-1"), EnumSet.of(Role.SCHEDULER), c -> null));
-        HearthServer api = HearthServer.start(config("api-1"), EnumSet.of(Role.API), c -> null);
-        servers.add(api);
-        http = new Http("http://127.0.0.1:" + api.port(), "admin:demo", "3.71");
+        cluster = new TestCluster();
+        cluster.start(lines("volume-1"), EnumSet.of(Role.VOLUME), TestCluster.noEngine());
+        cluster.start(lines("scheduler-1"), EnumSet.of(Role.SCHEDULER), TestCluster.noEngine());
+        http = TestCluster.client(cluster.start(lines("api-1"), EnumSet.of(Role.API), TestCluster.noEngine()));
     }
 
     @AfterEach
@@ -54,22 +47,15 @@ class BackupHostKillTest {
         if (doomed != null) {
             doomed.destroyForcibly().waitFor();
         }
-        for (HearthServer server : servers.reversed()) {
-            server.close();
-        }
-        broker.close();
+        cluster.close();
     }
 
     private List<String> lines(String host) {
-        return List.of("[DEFAULT]", "state_path = " + dir.resolve("state"), "osapi_volume_listen_port = 0", "host = " + host,
-                "transport_url = " + RabbitBroker.TRANSPORT_URL, "control_exchange = " + broker.exchange(), "report_interval = 1",
-                "service_down_time = 6", "[database]",
+        List<String> lines = cluster.defaults(host, dir.resolve("state"), 6);
+        lines.addAll(List.of("[database]",
                 // Two processes on one H2 database: the first to open it serves it to the others.
-                "connection = jdbc:h2:file:" + dir.resolve("state").resolve("hearth") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0");
-    }
-
-    private HearthConfig config(String host) {
-        return HearthConfig.from(IniFile.parse(lines(host), "test"));
+                "connection = jdbc:h2:file:" + dir.resolve("state").resolve("hearth") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0"));
+        return lines;
     }
 
     private Process startBackupProcess(String host) throws IOException {
@@ -127,7 +113,7 @@ class BackupHostKillTest {
         http.await("/v3/demo/backups/" + backup, b -> temporarySnapshotsQuietly() == 1, WAIT);
         assertThat(http.get("/v3/demo/volumes/" + volume).body().at("/volume/status").asText()).isEqualTo("backing-up");
 
-        servers.add(HearthServer.start(config("survivor"), EnumSet.of(Role.BACKUP), c -> new FakeBackupEngine(dir.resolve("repo"))));
+        cluster.start(lines("survivor"), EnumSet.of(Role.BACKUP), c -> new FakeBackupEngine(dir.resolve("repo")));
         ProcessHandle.of(doomed.pid()).orElseThrow();
         new ProcessBuilder("kill", "-KILL", Long.toString(doomed.pid())).start().waitFor();
         assertThat(doomed.waitFor()).isEqualTo(137);

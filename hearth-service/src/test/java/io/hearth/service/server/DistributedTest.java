@@ -13,7 +13,6 @@ import io.hearth.service.config.IniFile;
 import io.hearth.service.db.Json;
 import io.hearth.service.rpc.AmqpBus;
 import io.hearth.service.rpc.MessageCodec;
-import io.hearth.service.rpc.RabbitBroker;
 import io.hearth.service.rpc.Topics;
 import io.hearth.service.volume.VolumeMessage;
 import java.nio.file.Path;
@@ -39,53 +38,41 @@ class DistributedTest {
     @TempDir
     Path dir;
 
-    private RabbitBroker broker;
-    private final List<HearthServer> servers = new ArrayList<>();
+    private TestCluster cluster;
     private final Map<String, FakeBackupEngine> engines = new java.util.HashMap<>();
     private final Map<String, HearthServer> backupHosts = new java.util.HashMap<>();
     private Http http;
 
     @BeforeEach
     void start() throws Exception {
-        broker = new RabbitBroker();
+        cluster = new TestCluster();
         start("volume-1", EnumSet.of(Role.VOLUME));
         start("scheduler-1", EnumSet.of(Role.SCHEDULER));
-        HearthServer api = start("api-1", EnumSet.of(Role.API));
-        http = new Http("http://127.0.0.1:" + api.port(), "admin:demo", "3.71");
+        http = TestCluster.client(start("api-1", EnumSet.of(Role.API)));
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (HearthServer server : servers.reversed()) {
-            server.close();
-        }
-        broker.close();
+        cluster.close();
     }
 
     /** Options every process of a test gets besides the common ones. */
     private final List<String> extraOptions = new ArrayList<>();
 
-    private HearthConfig config(String host) {
-        List<String> lines = new ArrayList<>(List.of("[DEFAULT]", "state_path = " + dir.resolve("state"), "osapi_volume_listen_port = 0",
-                "host = " + host, "transport_url = " + RabbitBroker.TRANSPORT_URL, "control_exchange = " + broker.exchange(),
-                "report_interval = 1", "service_down_time = 10", "backup_max_operations = 2", "quota_backups = 100",
-                "quota_volumes = 100", "quota_backup_gigabytes = 1000"));
+    private List<String> lines(String host) {
+        List<String> lines = cluster.defaults(host, dir.resolve("state"), 10);
+        lines.addAll(List.of("backup_max_operations = 2", "quota_backups = 100", "quota_volumes = 100", "quota_backup_gigabytes = 1000"));
         lines.addAll(extraOptions);
-        return HearthConfig.from(IniFile.parse(lines, "test"));
+        return lines;
     }
 
     private HearthServer start(String host, EnumSet<Role> roles) throws Exception {
-        HearthServer server = HearthServer.start(config(host), roles, c -> {
-            throw new AssertionError("only backup services open the engine");
-        });
-        servers.add(server);
-        return server;
+        return cluster.start(lines(host), roles, TestCluster.noEngine());
     }
 
     private void startBackupHost(String host) throws Exception {
         FakeBackupEngine engine = new FakeBackupEngine(dir.resolve("repo"));
-        HearthServer server = HearthServer.start(config(host), EnumSet.of(Role.BACKUP), c -> engine);
-        servers.add(server);
+        HearthServer server = cluster.start(lines(host), EnumSet.of(Role.BACKUP), c -> engine);
         engines.put(host, engine);
         backupHosts.put(host, server);
     }
@@ -157,7 +144,7 @@ class DistributedTest {
                 ? engines.entrySet().stream().filter(e -> e.getValue().runs(backup) == 1).findFirst().orElseThrow().getKey() : null;
 
         // As if the first delivery's acknowledgement had been lost: the same request arrives again, on its host and on the topic.
-        AmqpBus wire = broker.bus(new MessageCodec(Json.MAPPER, List.of(BackupMessage.class, VolumeMessage.class)), "duplicate");
+        AmqpBus wire = cluster.broker().bus(new MessageCodec(Json.MAPPER, List.of(BackupMessage.class, VolumeMessage.class)), "duplicate");
         wire.cast(Topics.onHost(Topics.BACKUP, host), new BackupMessage.CreateBackup(backup, null));
         wire.cast(Topics.BACKUP, new BackupMessage.CreateBackup(backup, null));
         wire.cast(Topics.SCHEDULER, new BackupMessage.ScheduleBackup(backup, null));
@@ -177,7 +164,7 @@ class DistributedTest {
             List<String> topics = new ArrayList<>(List.of(Topics.BACKUP, Topics.SCHEDULER));
             backupHosts.keySet().forEach(host -> topics.add(Topics.onHost(Topics.BACKUP, host)));
             for (String topic : topics) {
-                left += broker.messagesIn(topic);
+                left += cluster.broker().messagesIn(topic);
             }
             return left;
         } catch (Exception e) {
@@ -188,8 +175,7 @@ class DistributedTest {
     @Test
     void aStoppedBackupHostGoesDownAndNewBackupsGoToTheLiveOne() throws Exception {
         startBackupHosts();
-        backupHosts.get("backup-b").close();
-        servers.remove(backupHosts.get("backup-b"));
+        cluster.stop(backupHosts.get("backup-b"));
         http.await("/v3/demo/os-services", b -> services("down").equals(List.of("cinder-backup@backup-b")), WAIT);
         int before = engines.get("backup-b").totalRuns();
 
@@ -204,7 +190,7 @@ class DistributedTest {
     @Test
     void aBackupThatOutlivesTheConsumerTimeoutRunsOnceAndItsHostKeepsWorking() throws Exception {
         Duration consumerTimeout = Duration.ofSeconds(2);
-        broker.withConsumerTimeout(consumerTimeout, () -> {
+        cluster.broker().withConsumerTimeout(consumerTimeout, () -> {
             try {
                 startBackupHost("backup-a");
             } catch (Exception e) {
@@ -232,8 +218,7 @@ class DistributedTest {
     @Test
     void aStoppedHostsBackupThatItNeverTookIsDoneByALiveHostAndOnlyThere() throws Exception {
         startBackupHost("backup-b");
-        backupHosts.get("backup-b").close();
-        servers.remove(backupHosts.get("backup-b"));
+        cluster.stop(backupHosts.get("backup-b"));
         String volume = createVolume();
         // backup-b is still up (its last heartbeat is recent): the backup goes to its queue, where nobody takes it.
         String backup = createBackup(volume);
@@ -254,19 +239,15 @@ class DistributedTest {
     @Test
     void withBackupUseSameHostAStoppedHostsWorkWaitsForItInsteadOfMovingToAnother() throws Exception {
         // Every process with the option: the api and scheduler started before the test are replaced.
-        for (HearthServer server : servers.reversed()) {
-            server.close();
-        }
-        servers.clear();
+        cluster.stopAll();
         extraOptions.add("backup_use_same_host = true");
         start("volume-1", EnumSet.of(Role.VOLUME));
         start("scheduler-1", EnumSet.of(Role.SCHEDULER));
-        http = new Http("http://127.0.0.1:" + start("api-1", EnumSet.of(Role.API)).port(), "admin:demo", "3.71");
+        http = TestCluster.client(start("api-1", EnumSet.of(Role.API)));
 
         // The backup service on the volume's own host, stopped while its heartbeat is still recent.
         startBackupHost("volume-1");
-        backupHosts.get("volume-1").close();
-        servers.remove(backupHosts.get("volume-1"));
+        cluster.stop(backupHosts.get("volume-1"));
         String volume = createVolume();
         String backup = createBackup(volume);
         startBackupHost("backup-a");

@@ -7,16 +7,12 @@ import io.hearth.nbd.NbdClient;
 import io.hearth.service.Http;
 import io.hearth.service.SelfSignedCertificate;
 import io.hearth.service.backup.RepositoryBackupEngine;
-import io.hearth.service.config.HearthConfig;
-import io.hearth.service.config.IniFile;
-import io.hearth.service.rpc.RabbitBroker;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
@@ -38,45 +34,33 @@ class RemoteBackupHostTest {
     @TempDir
     Path dir;
 
-    private RabbitBroker broker;
-    private final List<HearthServer> servers = new ArrayList<>();
+    private TestCluster cluster;
     private Http http;
     private HearthServer east;
 
     @AfterEach
     void stop() throws Exception {
-        for (HearthServer server : servers.reversed()) {
-            server.close();
-        }
-        servers.clear();
-        if (broker != null) {
-            broker.close();
-            broker = null;
+        if (cluster != null) {
+            cluster.close();
+            cluster = null;
         }
     }
 
     private void startCluster(List<String> eastOptions, List<String> vaultOptions) throws Exception {
-        broker = new RabbitBroker();
+        cluster = new TestCluster();
         east = start("east", EnumSet.of(Role.VOLUME), eastOptions);
         start("vault", EnumSet.of(Role.BACKUP), vaultOptions);
-        HearthServer api = start("api-1", EnumSet.of(Role.API, Role.SCHEDULER), List.of());
-        http = new Http("http://127.0.0.1:" + api.port(), "admin:demo", "3.71");
+        http = TestCluster.client(start("api-1", EnumSet.of(Role.API, Role.SCHEDULER), List.of()));
     }
 
     private HearthServer start(String host, EnumSet<Role> roles, List<String> options) throws Exception {
-        List<String> lines = new ArrayList<>(List.of("[DEFAULT]", "state_path = " + dir.resolve(host), "osapi_volume_listen_port = 0",
-                "host = " + host, "transport_url = " + RabbitBroker.TRANSPORT_URL, "control_exchange = " + broker.exchange(),
-                "report_interval = 1", "service_down_time = 10", "quota_volumes = 100", "quota_gigabytes = -1",
-                "quota_snapshots = 100", "quota_backups = 100", "quota_backup_gigabytes = -1",
-                "backup_posix_path = " + dir.resolve(host).resolve("backups")));
+        List<String> lines = cluster.defaults(host, dir.resolve(host), 10);
+        lines.addAll(List.of("quota_volumes = 100", "quota_gigabytes = -1", "quota_snapshots = 100", "quota_backups = 100",
+                "quota_backup_gigabytes = -1", "backup_posix_path = " + dir.resolve(host).resolve("backups")));
         lines.addAll(options);
         lines.addAll(List.of("[database]",
                 "connection = jdbc:h2:file:" + dir.resolve("shared/hearth") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0"));
-        HearthConfig config = HearthConfig.from(IniFile.parse(lines, "test"));
-        HearthServer server = HearthServer.start(config, roles,
-                c -> RepositoryBackupEngine.open(c.backupTarget(), "zstd", c.statePath().resolve("cache")));
-        servers.add(server);
-        return server;
+        return cluster.start(lines, roles, c -> RepositoryBackupEngine.open(c.backupTarget(), "zstd", c.statePath().resolve("cache")));
     }
 
     private Path volumeFile(String id) {

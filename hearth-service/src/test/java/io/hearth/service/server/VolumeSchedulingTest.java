@@ -5,14 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hearth.service.Http;
-import io.hearth.service.config.HearthConfig;
-import io.hearth.service.config.IniFile;
 import io.hearth.nbd.NbdClient;
-import io.hearth.service.rpc.RabbitBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -32,42 +28,30 @@ class VolumeSchedulingTest {
     @TempDir
     Path dir;
 
-    private RabbitBroker broker;
-    private final List<HearthServer> servers = new ArrayList<>();
+    private TestCluster cluster;
     private Http http;
     private HearthServer east;
 
     @BeforeEach
     void start() throws Exception {
-        broker = new RabbitBroker();
+        cluster = new TestCluster();
         start("roomy", "nova", 0, EnumSet.of(Role.VOLUME));
         start("reserved", "nova", 50, EnumSet.of(Role.VOLUME));
         east = start("east", "east", 0, EnumSet.of(Role.VOLUME));
-        HearthServer api = start("api-1", "nova", 0, EnumSet.of(Role.API));
-        http = new Http("http://127.0.0.1:" + api.port(), "admin:demo", "3.71");
+        http = TestCluster.client(start("api-1", "nova", 0, EnumSet.of(Role.API)));
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (HearthServer server : servers.reversed()) {
-            server.close();
-        }
-        broker.close();
+        cluster.close();
     }
 
     private HearthServer start(String host, String zone, int reservedPercentage, EnumSet<Role> roles) throws Exception {
-        HearthConfig config = HearthConfig.from(IniFile.parse(List.of("[DEFAULT]", "state_path = " + dir.resolve(host),
-                "osapi_volume_listen_port = 0", "host = " + host, "transport_url = " + RabbitBroker.TRANSPORT_URL,
-                "control_exchange = " + broker.exchange(), "report_interval = 1", "service_down_time = 10",
-                "storage_availability_zone = " + zone, "reserved_percentage = " + reservedPercentage, "quota_volumes = 100",
+        List<String> lines = cluster.defaults(host, dir.resolve(host), 10);
+        lines.addAll(List.of("storage_availability_zone = " + zone, "reserved_percentage = " + reservedPercentage, "quota_volumes = 100",
                 "quota_gigabytes = -1", "quota_snapshots = 100",
-                "[database]", "connection = jdbc:h2:file:" + dir.resolve("shared/hearth") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0"),
-                "test"));
-        HearthServer server = HearthServer.start(config, roles, c -> {
-            throw new AssertionError("no backup service here");
-        });
-        servers.add(server);
-        return server;
+                "[database]", "connection = jdbc:h2:file:" + dir.resolve("shared/hearth") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0"));
+        return cluster.start(lines, roles, TestCluster.noEngine());
     }
 
     private Path file(String host, String kind, String id) {
