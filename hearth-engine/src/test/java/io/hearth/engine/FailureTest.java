@@ -104,10 +104,9 @@ class FailureTest {
 
     @Test
     void aParentDeletedWhileTheBackupTakesItsLockFailsTheBackup() throws IOException {
-        Path image = dir.resolve("image");
         byte[] data = new byte[TestRepositories.BLOCK * 300];
         new Random(4).nextBytes(data);
-        Files.write(image, data);
+        Path image = Files.write(dir.resolve("image"), data);
         String[] parentId = {null};
         // Deletes the parent's manifest just as the lock is written: what a delete racing the backup's start does.
         ForwardingTarget target = new ForwardingTarget(new PosixTarget(dir.resolve("repo"))) {
@@ -131,10 +130,9 @@ class FailureTest {
 
     @Test
     void aParentManifestNamingAnotherBlockCountIsRefused() throws IOException {
-        Path image = dir.resolve("image");
         byte[] data = new byte[TestRepositories.BLOCK * 300];
         new Random(5).nextBytes(data);
-        Files.write(image, data);
+        Path image = Files.write(dir.resolve("image"), data);
         try (Repository repository = TestRepositories.create(dir)) {
             BackupManifest parent = TestRepositories.backup(repository, image, null);
             Path manifest = dir.resolve("repo").resolve(BackupManifest.key(parent.id()));

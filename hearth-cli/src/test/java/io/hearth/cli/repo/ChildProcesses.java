@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /** Waiting on child {@code hearth} processes: for them to take a lock, to end, or to be killed. */
@@ -31,23 +32,20 @@ final class ChildProcesses {
 
     /** Waits until a lock not in {@code before} appears (the child has started its work) or the child ends. */
     static void awaitNewLockOrExit(Process process, Path repo, Set<String> before) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (process.isAlive() && before.containsAll(locks(repo))) {
-            if (System.nanoTime() > deadline) {
-                process.destroyForcibly();
-                throw new AssertionError("child took no lock within " + DEADLINE);
-            }
-            process.waitFor(10, TimeUnit.MILLISECONDS);
-        }
+        awaitOrExit(process, () -> !before.containsAll(locks(repo)), "took no lock");
     }
 
     /** Waits until a pack is in place under {@code packs/} (the child is half-way through a backup) or the child ends. */
     static void awaitPackOrExit(Process process, Path repo) throws InterruptedException {
+        awaitOrExit(process, () -> hasPack(repo), "wrote no pack");
+    }
+
+    private static void awaitOrExit(Process process, BooleanSupplier done, String failure) throws InterruptedException {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (process.isAlive() && !hasPack(repo)) {
+        while (process.isAlive() && !done.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 process.destroyForcibly();
-                throw new AssertionError("child wrote no pack within " + DEADLINE);
+                throw new AssertionError("child " + failure + " within " + DEADLINE);
             }
             process.waitFor(5, TimeUnit.MILLISECONDS);
         }
