@@ -11,6 +11,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +34,8 @@ public final class LockManager {
 
     private final BackupTarget target;
     private final ObjectMapper json;
+    private static final Path KERNEL_HOSTNAME = Path.of("/proc/sys/kernel/hostname");
+
     private final Clock clock;
     private final Duration refreshInterval;
     private final Duration staleAfter;
@@ -46,7 +50,19 @@ public final class LockManager {
         this.host = hostName();
     }
 
+    /**
+     * The name the lock gives its holder's host. On Linux the kernel's own name, read as it is: asking {@code InetAddress}
+     * resolves that name first, which waits on a slow or broken DNS and gives up where the name does not resolve.
+     */
     private static String hostName() {
+        try {
+            String kernel = Files.readString(KERNEL_HOSTNAME).strip();
+            if (!kernel.isEmpty()) {
+                return kernel;
+            }
+        } catch (IOException e) {
+            // not Linux: ask the resolver
+        }
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
