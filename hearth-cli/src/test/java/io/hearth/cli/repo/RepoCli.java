@@ -75,7 +75,13 @@ final class RepoCli {
 
     /** Starts {@code hearth repo COMMAND ...} as a child JVM; its output goes to {@code log}. */
     Process start(Path log, String command, String... args) {
-        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        return start(List.of(), log, command, args);
+    }
+
+    /** Starts {@code hearth repo COMMAND ...} as a child JVM run by {@code wrapper} (a command that ends by exec'ing its arguments). */
+    Process start(List<String> wrapper, Path log, String command, String... args) {
+        List<String> line = new ArrayList<>(wrapper);
+        line.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), "io.hearth.cli.HearthCommand"));
         line.addAll(List.of(arguments(command, args)));

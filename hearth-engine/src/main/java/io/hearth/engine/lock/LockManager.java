@@ -31,11 +31,10 @@ import java.util.stream.Stream;
  */
 public final class LockManager {
     public static final String PREFIX = "locks/";
+    private static final Path KERNEL_HOSTNAME = Path.of("/proc/sys/kernel/hostname");
 
     private final BackupTarget target;
     private final ObjectMapper json;
-    private static final Path KERNEL_HOSTNAME = Path.of("/proc/sys/kernel/hostname");
-
     private final Clock clock;
     private final Duration refreshInterval;
     private final Duration staleAfter;
