@@ -143,10 +143,14 @@ await volume "$HUGE" error
 MESSAGES="$("${CINDER[@]}" --os-volume-api-version 3.3 message-list)"
 MESSAGE="$(awk -F'|' -v volume="$HUGE" 'index($0, volume) && /VOLUME_VOLUME_001_003/ {gsub(/ /, "", $2); print $2}' <<<"$MESSAGES")"
 [[ -n $MESSAGE ]] || fail "no VOLUME_VOLUME_001_003 message about $HUGE in: $MESSAGES"
-"${CINDER[@]}" --os-volume-api-version 3.3 message-show "$MESSAGE" \
-  | grep -q "schedule allocate volume:Could not find any available weighted backend." || fail "message $MESSAGE does not tell why"
+# Output is captured before it is searched: `client | grep -q` lets grep exit at the first match, and the client, still
+# writing, dies of a broken pipe, which fails the pipeline under pipefail (seen in CI).
+SHOWN="$("${CINDER[@]}" --os-volume-api-version 3.3 message-show "$MESSAGE")" || fail "cinder message-show $MESSAGE failed"
+grep -q "schedule allocate volume:Could not find any available weighted backend." <<<"$SHOWN" \
+  || fail "message $MESSAGE does not tell why: $SHOWN"
 "${CINDER[@]}" --os-volume-api-version 3.3 message-delete "$MESSAGE"
-! "${CINDER[@]}" --os-volume-api-version 3.3 message-list | grep -q "$MESSAGE" || fail "message $MESSAGE was not deleted"
+MESSAGES="$("${CINDER[@]}" --os-volume-api-version 3.3 message-list)" || fail "cinder message-list failed"
+! grep -q "$MESSAGE" <<<"$MESSAGES" || fail "message $MESSAGE was not deleted"
 "${CINDER[@]}" delete "$HUGE" >/dev/null
 
 step "clean up"

@@ -46,17 +46,22 @@ OPENSTACK=(openstack --os-cacert "$WORK/ca/ca.pem" --os-auth-type none --os-endp
 
 step "cinder --os-cacert create, list"
 "${CINDER[@]}" create --name tls-volume 1 > "$WORK/create.out" || fail "cinder create over https"
-"${CINDER[@]}" list | grep -q tls-volume || fail "cinder list does not show the volume"
+# Output is captured before it is searched: `client | grep -q` can end the client with a broken pipe (pipefail).
+LISTED="$("${CINDER[@]}" list)" || fail "cinder list over https"
+grep -q tls-volume <<<"$LISTED" || fail "cinder list does not show the volume"
 
 step "openstack --os-cacert volume list, volume backup list"
-"${OPENSTACK[@]}" volume list -f value -c Name | grep -q tls-volume || fail "openstack volume list does not show the volume"
+LISTED="$("${OPENSTACK[@]}" volume list -f value -c Name)" || fail "openstack volume list over https"
+grep -q tls-volume <<<"$LISTED" || fail "openstack volume list does not show the volume"
 "${OPENSTACK[@]}" volume backup list -f json > "$WORK/backups.json" || fail "openstack volume backup list over https"
 
 step "the hearth CLI with --os-cacert, and with OS_CACERT"
-"$ROOT/bin/hearth" volume list --url "$URL" --token "admin:$PROJECT" --os-cacert "$WORK/ca/ca.pem" | grep -q tls-volume \
+LISTED="$("$ROOT/bin/hearth" volume list --url "$URL" --token "admin:$PROJECT" --os-cacert "$WORK/ca/ca.pem")" \
   || fail "hearth volume list --os-cacert over https"
-OS_CACERT="$WORK/ca/ca.pem" "$ROOT/bin/hearth" volume list --url "$URL" --token "admin:$PROJECT" | grep -q tls-volume \
+grep -q tls-volume <<<"$LISTED" || fail "hearth volume list --os-cacert does not show the volume"
+LISTED="$(OS_CACERT="$WORK/ca/ca.pem" "$ROOT/bin/hearth" volume list --url "$URL" --token "admin:$PROJECT")" \
   || fail "hearth volume list with OS_CACERT over https"
+grep -q tls-volume <<<"$LISTED" || fail "hearth volume list with OS_CACERT does not show the volume"
 
 step "a client without the CA is refused"
 if openstack --os-auth-type none --os-endpoint "$URL/v3/$PROJECT" volume list > "$WORK/untrusted.out" 2>&1; then
