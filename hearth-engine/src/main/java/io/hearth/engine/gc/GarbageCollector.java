@@ -118,69 +118,65 @@ public final class GarbageCollector {
     private GcReport sweep(Duration grace, Supplier<List<BackupManifest>> manifests, List<PendingDeletions.Published> lists,
             List<PendingDeletions.Published> finalizable, Set<String> marked, Set<PackId> live, RepositoryIndex index, BlobReader reader)
             throws IOException {
-        {
+        Map<PackId, ObjectInfo> packs = listPacks();
+        Set<PackId> stillPending = new HashSet<>();
+        lists.stream().filter(list -> !finalizable.contains(list))
+                .forEach(list -> list.list().packs().forEach(hex -> stillPending.add(PackId.fromHex(hex))));
+        Set<PackId> finalizing = new HashSet<>();
+        finalizable.forEach(list -> list.list().packs().forEach(hex -> finalizing.add(PackId.fromHex(hex))));
 
-            Map<PackId, ObjectInfo> packs = listPacks();
-            Set<PackId> stillPending = new HashSet<>();
-            lists.stream().filter(list -> !finalizable.contains(list))
-                    .forEach(list -> list.list().packs().forEach(hex -> stillPending.add(PackId.fromHex(hex))));
-            Set<PackId> finalizing = new HashSet<>();
-            finalizable.forEach(list -> list.list().packs().forEach(hex -> finalizing.add(PackId.fromHex(hex))));
-
-            Instant horizon = clock.instant().minus(grace);
-            List<String> fresh = new ArrayList<>();
-            for (Map.Entry<PackId, ObjectInfo> pack : packs.entrySet()) {
-                PackId id = pack.getKey();
-                if (!live.contains(id) && !stillPending.contains(id) && !finalizing.contains(id)
-                        && pack.getValue().lastModified().isBefore(horizon)) {
-                    fresh.add(id.hex());
-                }
+        Instant horizon = clock.instant().minus(grace);
+        List<String> fresh = new ArrayList<>();
+        for (Map.Entry<PackId, ObjectInfo> pack : packs.entrySet()) {
+            PackId id = pack.getKey();
+            if (!live.contains(id) && !stillPending.contains(id) && !finalizing.contains(id)
+                    && pack.getValue().lastModified().isBefore(horizon)) {
+                fresh.add(id.hex());
             }
-            if (!fresh.isEmpty()) {
-                PendingDeletions.Published published = pending.publish(new PendingDeletion(clock.instant(), fresh));
-                if (noWriterOlderThan(published.publishedAt())) {
-                    finalizable.add(published);
-                    fresh.forEach(hex -> finalizing.add(PackId.fromHex(hex)));
-                } else {
-                    fresh.forEach(hex -> stillPending.add(PackId.fromHex(hex)));
-                }
-            }
-
-            long deleted = 0;
-            long bytes = 0;
-            if (!finalizing.isEmpty()) {
-                // Backups may have committed since the first mark; what they reference stays. A fresh index
-                // (loaded after listing) knows their blocks.
-                List<BackupManifest> recent = manifests.get();
-                try (RepositoryIndex current = loadIndex()) {
-                    mark(recent, marked, live, current, reader);
-                }
-                Set<PackId> dropped = new HashSet<>();
-                for (PackId id : finalizing) {
-                    if (live.contains(id)) {
-                        continue;
-                    }
-                    dropped.add(id);
-                    ObjectInfo info = packs.get(id);
-                    if (info != null) {
-                        target.delete(id.key());
-                        deleted++;
-                        bytes += info.size();
-                    }
-                }
-                long compacted = index.compact(index.runs(), dropped, COMPACTED_ENTRIES_PER_OBJECT);
-                for (PendingDeletions.Published list : finalizable) {
-                    pending.remove(list.key());
-                }
-                long kept = packs.size() - deleted;
-                return new GcReport(deleted, bytes, stillPending.size(), kept, compacted);
-            }
-            long compacted = 0;
-            if (index.runs().size() > MAX_RUNS_BEFORE_COMPACTION) {
-                compacted = index.compact(index.runs(), Set.of(), COMPACTED_ENTRIES_PER_OBJECT);
-            }
-            return new GcReport(0, 0, stillPending.size(), packs.size(), compacted);
         }
+        if (!fresh.isEmpty()) {
+            PendingDeletions.Published published = pending.publish(new PendingDeletion(clock.instant(), fresh));
+            if (noWriterOlderThan(published.publishedAt())) {
+                finalizable.add(published);
+                fresh.forEach(hex -> finalizing.add(PackId.fromHex(hex)));
+            } else {
+                fresh.forEach(hex -> stillPending.add(PackId.fromHex(hex)));
+            }
+        }
+
+        long deleted = 0;
+        long bytes = 0;
+        if (!finalizing.isEmpty()) {
+            // Backups may have committed since the first mark; what they reference stays. A fresh index
+            // (loaded after listing) knows their blocks.
+            List<BackupManifest> recent = manifests.get();
+            try (RepositoryIndex current = loadIndex()) {
+                mark(recent, marked, live, current, reader);
+            }
+            Set<PackId> dropped = new HashSet<>(finalizing);
+            dropped.removeAll(live);
+            // The index forgets the dropped packs before they go: a gc killed in between leaves packs that no index
+            // entry names (the next gc deletes them), never an entry that names a deleted pack.
+            long compacted = index.compact(index.runs(), dropped, COMPACTED_ENTRIES_PER_OBJECT);
+            for (PackId id : dropped) {
+                ObjectInfo info = packs.get(id);
+                if (info != null) {
+                    target.delete(id.key());
+                    deleted++;
+                    bytes += info.size();
+                }
+            }
+            for (PendingDeletions.Published list : finalizable) {
+                pending.remove(list.key());
+            }
+            long kept = packs.size() - deleted;
+            return new GcReport(deleted, bytes, stillPending.size(), kept, compacted);
+        }
+        long compacted = 0;
+        if (index.runs().size() > MAX_RUNS_BEFORE_COMPACTION) {
+            compacted = index.compact(index.runs(), Set.of(), COMPACTED_ENTRIES_PER_OBJECT);
+        }
+        return new GcReport(0, 0, stillPending.size(), packs.size(), compacted);
     }
 
     /** Half-written objects older than every running backup (and the grace period) belong to writers that died. */

@@ -26,6 +26,7 @@
  * </table>
  *
  * <p>A crash anywhere leaves only unreferenced packs and index entries (removed by a later gc), stale
- * locks (ignored once stale, removed by gc), or a pending list (finished by a later gc).
+ * locks (ignored once stale, removed by gc), or a pending list (finished by a later gc). gc removes a pack's
+ * index entries before the pack, so no index entry ever names a pack that is gone.
  */
 package io.hearth.engine.gc;

@@ -188,39 +188,39 @@ public final class RepositoryIndex implements AutoCloseable {
     }
 
     /**
-     * Merges the given runs, dropping entries of {@code droppedPacks}, into new index objects of at
-     * most {@code perObject} entries (each covers a disjoint id range), then deletes the merged objects.
+     * Merges the given runs into new index objects of at most {@code perObject} entries (each covers a disjoint id
+     * range), then deletes the merged objects.
+     *
+     * <p>Of an id stored more than once, only the entry {@link #find} returns is kept: the first in the order the runs
+     * are given (their search order, as {@link #runs} gives them) that is not in {@code droppedPacks}. A merge thus
+     * never changes what a lookup finds, so what gc marked through {@code find} is what every reader finds
+     * afterwards, however the new objects' names sort; the spare copies leave the index, and the packs only they
+     * kept become garbage.
      *
      * @return the number of index objects merged
      */
     public int compact(List<IndexRun> merged, Set<PackId> droppedPacks, int perObject) throws IOException {
-        List<IndexRun.Cursor> cursors = new ArrayList<>();
-        for (IndexRun run : merged) {
-            IndexRun.Cursor cursor = run.cursor();
+        record Head(IndexRun.Cursor cursor, int rank, PackEntry entry) {}
+        java.util.PriorityQueue<Head> heap = new java.util.PriorityQueue<>(
+                java.util.Comparator.comparing((Head head) -> head.entry().id()).thenComparingInt(Head::rank));
+        for (int rank = 0; rank < merged.size(); rank++) {
+            IndexRun.Cursor cursor = merged.get(rank).cursor();
             if (cursor.hasNext()) {
-                cursors.add(cursor);
+                heap.add(new Head(cursor, rank, cursor.next()));
             }
         }
-        java.util.PriorityQueue<IndexRun.Cursor> heap = new java.util.PriorityQueue<>((a, b) -> {
-            try {
-                return a.peek().id().compareTo(b.peek().id());
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        heap.addAll(cursors);
         IndexObjectBuilder builder = new IndexObjectBuilder(perObject);
-        PackEntry previous = null;
+        BlockId kept = null;
         while (!heap.isEmpty()) {
-            IndexRun.Cursor cursor = heap.poll();
-            PackEntry entry = cursor.next();
-            if (cursor.hasNext()) {
-                heap.add(cursor);
+            Head head = heap.poll();
+            if (head.cursor().hasNext()) {
+                heap.add(new Head(head.cursor(), head.rank(), head.cursor().next()));
             }
-            if (droppedPacks.contains(entry.pack()) || entry.equals(previous)) {
+            PackEntry entry = head.entry();
+            if (droppedPacks.contains(entry.pack()) || entry.id().equals(kept)) {
                 continue;
             }
-            previous = entry;
+            kept = entry.id();
             builder.add(entry);
             if (builder.isFull()) {
                 publishBuilt(builder.finish());
