@@ -163,7 +163,7 @@ public final class IndexRun implements AutoCloseable {
             return next < count;
         }
 
-        public PackEntry peek() throws IOException {
+        private PackEntry peek() throws IOException {
             if (chunkStart < 0 || next >= chunkStart + chunkEntries) {
                 chunkStart = next;
                 chunkEntries = Math.min(FENCE_EVERY, count - next);
