@@ -17,14 +17,14 @@ final class ChildProcesses {
 
     private ChildProcesses() {}
 
-    /** Names of the lock objects now in the repository. */
+    /** Names of the lock objects now in the repository; a lock still being written (under a temporary name) is not one yet. */
     static Set<String> locks(Path repo) {
         Path locks = repo.resolve("locks");
         if (!Files.isDirectory(locks)) {
             return Set.of();
         }
         try (Stream<Path> listing = Files.list(locks)) {
-            return Set.copyOf(listing.map(p -> p.getFileName().toString()).toList());
+            return Set.copyOf(listing.filter(p -> !isTemporary(p)).map(p -> p.getFileName().toString()).toList());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -35,17 +35,9 @@ class LockHostTest {
         List<String> onHost = List.of("unshare", "--uts", "sh", "-c", "hostname " + HOST + " && exec \"$@\"", "sh");
         Process process = cli.start(onHost, log, "backup", "--source", source.toString());
         try {
-            Set<String> seen = new HashSet<>(before);
-            Set<String> taken = new HashSet<>();
-            while (taken.isEmpty() && process.isAlive()) {
-                // The lock is written under a temporary name first, then renamed.
-                ChildProcesses.awaitNewLockOrExit(process, cli.repo, seen);
-                for (String name : ChildProcesses.locks(cli.repo)) {
-                    if (seen.add(name) && !name.startsWith(".tmp-")) {
-                        taken.add(name);
-                    }
-                }
-            }
+            ChildProcesses.awaitNewLockOrExit(process, cli.repo, before);
+            Set<String> taken = new HashSet<>(ChildProcesses.locks(cli.repo));
+            taken.removeAll(before);
             assertThat(taken).as("the backup's lock\n" + ChildProcesses.log(log)).hasSize(1);
             JsonNode lock = new ObjectMapper().readTree(cli.repo.resolve("locks").resolve(taken.iterator().next()).toFile());
             assertThat(lock.get("host").asText()).isEqualTo(HOST);

@@ -81,10 +81,7 @@ final class RepoCli {
     /** Starts {@code hearth repo COMMAND ...} as a child JVM run by {@code wrapper} (a command that ends by exec'ing its arguments). */
     Process start(List<String> wrapper, Path log, String command, String... args) {
         List<String> line = new ArrayList<>(wrapper);
-        line.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), "io.hearth.cli.HearthCommand"));
-        line.addAll(List.of(arguments(command, args)));
+        line.addAll(childCommandLine(command, args));
         try {
             return new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         } catch (IOException e) {
@@ -97,11 +94,7 @@ final class RepoCli {
         try {
             Path out = java.nio.file.Files.createTempFile(cache.getParent(), "child-out", ".log");
             Path err = java.nio.file.Files.createTempFile(cache.getParent(), "child-err", ".log");
-            List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
-                    "-cp", System.getProperty("java.class.path"), "io.hearth.cli.HearthCommand"));
-            line.addAll(List.of(arguments(command, args)));
-            ProcessBuilder builder = new ProcessBuilder(line).redirectOutput(out.toFile()).redirectError(err.toFile());
+            ProcessBuilder builder = new ProcessBuilder(childCommandLine(command, args)).redirectOutput(out.toFile()).redirectError(err.toFile());
             builder.environment().putAll(environment);
             int exit = builder.start().waitFor();
             return new Result(exit, java.nio.file.Files.readString(out), java.nio.file.Files.readString(err));
@@ -111,6 +104,15 @@ final class RepoCli {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The java command line of a child JVM running {@code hearth repo COMMAND ...} on this JVM's class path. */
+    private List<String> childCommandLine(String command, String... args) {
+        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), "io.hearth.cli.HearthCommand"));
+        line.addAll(List.of(arguments(command, args)));
+        return line;
     }
 
     String[] arguments(String command, String... args) {

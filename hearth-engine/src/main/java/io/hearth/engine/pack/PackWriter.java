@@ -28,6 +28,8 @@ public final class PackWriter implements AutoCloseable {
     /** Few enough entries that a pack's header stays small even when blobs compress to almost nothing. */
     static final int MAX_ENTRIES_PER_PACK = 16384;
 
+    private static final int PAGE = 4096;
+
     private final BackupTarget target;
     private final int packSize;
     private final int bufferCapacity;
@@ -72,7 +74,9 @@ public final class PackWriter implements AutoCloseable {
         ByteBuffer buffer = freeBuffers.poll();
         if (buffer == null && allocatedBuffers < maxBuffers) {
             allocatedBuffers++;
-            return ByteBuffer.allocateDirect(bufferCapacity);
+            // page-aligned, so that a posix target can write it with O_DIRECT (alignedSlice rounds the end down too)
+            int pages = (bufferCapacity + PAGE - 1) / PAGE;
+            return ByteBuffer.allocateDirect((pages + 1) * PAGE).alignedSlice(PAGE);
         }
         try {
             while (buffer == null) {
