@@ -1,5 +1,6 @@
 package io.hearth.engine.backup;
 
+import io.hearth.engine.DirectIo;
 import io.hearth.engine.HearthException;
 import io.hearth.engine.ProgressListener;
 import io.hearth.engine.block.BlobFormat;
@@ -310,11 +311,12 @@ final class BackupPipeline {
             chunks = new ArrayBlockingQueue<>(window);
             singles = singleCount > 0 ? new ArrayBlockingQueue<>(singleCount) : null;
             for (int i = 0; i < window; i++) {
-                chunks.add(new Buffers(ByteBuffer.allocateDirect(chunkBytes),
+                // aligned data buffers: a file source reads into them around the page cache
+                chunks.add(new Buffers(DirectIo.allocate(chunkBytes),
                         ByteBuffer.allocateDirect(chunkBlocks * BlockCodec.maxCompressedLength(blockSize))));
             }
             for (int i = 0; i < singleCount; i++) {
-                singles.add(new Buffers(ByteBuffer.allocateDirect(blockSize), ByteBuffer.allocateDirect(BlockCodec.maxCompressedLength(blockSize))));
+                singles.add(new Buffers(DirectIo.allocate(blockSize), ByteBuffer.allocateDirect(BlockCodec.maxCompressedLength(blockSize))));
             }
         }
 

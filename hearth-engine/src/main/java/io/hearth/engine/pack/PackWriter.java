@@ -1,5 +1,6 @@
 package io.hearth.engine.pack;
 
+import io.hearth.engine.DirectIo;
 import io.hearth.engine.block.BlockCodec;
 import io.hearth.engine.block.BlockId;
 import io.hearth.engine.block.Compression;
@@ -27,8 +28,6 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class PackWriter implements AutoCloseable {
     /** Few enough entries that a pack's header stays small even when blobs compress to almost nothing. */
     static final int MAX_ENTRIES_PER_PACK = 16384;
-
-    private static final int PAGE = 4096;
 
     private final BackupTarget target;
     private final int packSize;
@@ -74,9 +73,7 @@ public final class PackWriter implements AutoCloseable {
         ByteBuffer buffer = freeBuffers.poll();
         if (buffer == null && allocatedBuffers < maxBuffers) {
             allocatedBuffers++;
-            // page-aligned, so that a posix target can write it with O_DIRECT (alignedSlice rounds the end down too)
-            int pages = (bufferCapacity + PAGE - 1) / PAGE;
-            return ByteBuffer.allocateDirect((pages + 1) * PAGE).alignedSlice(PAGE);
+            return DirectIo.allocate(bufferCapacity); // so that a posix target can write it with O_DIRECT
         }
         try {
             while (buffer == null) {

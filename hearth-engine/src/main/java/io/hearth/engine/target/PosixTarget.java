@@ -2,6 +2,8 @@ package io.hearth.engine.target;
 
 import static java.util.Objects.requireNonNull;
 
+import io.hearth.engine.DirectIo;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,9 +32,6 @@ import java.util.stream.Stream;
  */
 public final class PosixTarget implements BackupTarget {
     private static final String TEMP_PREFIX = ".tmp-";
-    private static final int DIRECT_MIN_BYTES = 1 << 20;
-    /** Buffers meant for O_DIRECT are aligned to this; a larger block size gets no O_DIRECT. */
-    private static final int DIRECT_MAX_ALIGNMENT = 4096;
 
     private final Path root;
     private final boolean durable;
@@ -85,21 +84,26 @@ public final class PosixTarget implements BackupTarget {
     }
 
     /**
-     * Writes a new file. A large, page-aligned direct buffer (a pack) goes to the disk with O_DIRECT, its unaligned
-     * tail through the page cache: copying packs into the page cache cost more CPU than anything but hashing and
-     * compressing in a full backup, and the copy is never read again. Where the file system refuses O_DIRECT, every
-     * write goes through the page cache.
+     * Writes a new file. A large, page-aligned direct buffer (a pack) goes to the disk with O_DIRECT ({@link DirectIo}),
+     * its unaligned tail through the page cache; anything else, and everything where the file system refuses O_DIRECT,
+     * through the page cache.
      */
     private void write(Path file, ByteBuffer view) throws IOException {
-        int direct = directLength(file.getParent(), view);
+        int direct = directRefused || view.remaining() < DirectIo.MIN_BYTES ? 0 : DirectIo.alignedLength(view, 0);
         if (direct > 0) {
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                    com.sun.nio.file.ExtendedOpenOption.DIRECT)) {
-                writeFully(channel, view.slice(view.position(), direct));
-            } catch (IOException | UnsupportedOperationException e) {
+            Optional<FileChannel> opened = DirectIo.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            if (opened.isEmpty()) {
                 directRefused = true;
                 direct = 0;
                 Files.deleteIfExists(file);
+            } else {
+                try (FileChannel channel = opened.get()) {
+                    writeFully(channel, view.slice(view.position(), direct));
+                } catch (IOException e) {
+                    // written again below, through the page cache, which reports the error again if it is the disk's
+                    direct = 0;
+                    Files.deleteIfExists(file);
+                }
             }
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
@@ -112,24 +116,6 @@ public final class PosixTarget implements BackupTarget {
     }
 
     private volatile boolean directRefused;
-    private volatile int directAlignment;
-
-    /** How many leading bytes of {@code view} to write with O_DIRECT: none unless it is large and aligned. */
-    private int directLength(Path directory, ByteBuffer view) throws IOException {
-        if (directRefused || !view.isDirect() || view.remaining() < DIRECT_MIN_BYTES) {
-            return 0;
-        }
-        int alignment = directAlignment;
-        if (alignment == 0) {
-            long blockSize = Files.getFileStore(directory).getBlockSize();
-            alignment = blockSize > 0 && blockSize <= DIRECT_MAX_ALIGNMENT ? (int) blockSize : -1;
-            directAlignment = alignment;
-        }
-        if (alignment < 0 || view.alignmentOffset(view.position(), alignment) != 0) {
-            return 0;
-        }
-        return view.remaining() / alignment * alignment;
-    }
 
     private static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
         while (buffer.hasRemaining()) {

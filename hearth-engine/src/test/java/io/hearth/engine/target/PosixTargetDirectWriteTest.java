@@ -2,7 +2,7 @@ package io.hearth.engine.target;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
+import io.hearth.engine.PageCache;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +30,7 @@ class PosixTargetDirectWriteTest {
             assertThat(target.putIfAbsent("packs/aa/direct", pack)).isTrue();
             assertThat(pack.position()).as("the caller's buffer is left as it was").isZero();
             Path file = dir.resolve("repo/packs/aa/direct");
-            assertThat(residentBytes(file)).as("bytes of the pack in the page cache").isLessThanOrEqualTo(PAGE);
+            assertThat(PageCache.residentBytes(file)).as("bytes of the pack in the page cache").isLessThanOrEqualTo(PAGE);
             assertThat(Files.readAllBytes(file)).isEqualTo(bytes);
         }
     }
@@ -42,7 +42,7 @@ class PosixTargetDirectWriteTest {
             // A heap buffer: the measurement sees a file written through the page cache.
             assertThat(target.putIfAbsent("packs/bb/heap", ByteBuffer.wrap(bytes))).isTrue();
             Path heap = dir.resolve("repo/packs/bb/heap");
-            assertThat(residentBytes(heap)).isGreaterThan(bytes.length / 2);
+            assertThat(PageCache.residentBytes(heap)).isGreaterThan(bytes.length / 2);
             assertThat(Files.readAllBytes(heap)).isEqualTo(bytes);
 
             // A direct buffer whose data starts off a page boundary.
@@ -57,14 +57,6 @@ class PosixTargetDirectWriteTest {
             assertThat(target.putIfAbsent("backups/small", direct)).isTrue();
             assertThat(Files.readAllBytes(dir.resolve("repo/backups/small"))).isEqualTo(small);
         }
-    }
-
-    private static long residentBytes(Path file) throws IOException, InterruptedException {
-        Process fincore = new ProcessBuilder("fincore", "--bytes", "--noheadings", "--raw", "--output", "RES", file.toString())
-                .redirectErrorStream(true).start();
-        String out = new String(fincore.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertThat(fincore.waitFor()).as(out).isZero();
-        return Long.parseLong(out);
     }
 
     private static byte[] random(int length, long seed) {
