@@ -1,5 +1,6 @@
 package io.hearth.engine.restore;
 
+import io.hearth.engine.DirectIo;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -19,6 +20,7 @@ public final class FileRestoreSink implements RestoreSink {
 
     private final Path path;
     private final FileChannel channel;
+    private final java.util.Optional<FileChannel> direct;
     private final boolean regularFile;
     private final ByteBuffer zeros;
     private final Writeback writeback;
@@ -26,6 +28,7 @@ public final class FileRestoreSink implements RestoreSink {
     private FileRestoreSink(Path path, FileChannel channel, boolean regularFile) {
         this.path = path;
         this.channel = channel;
+        this.direct = DirectIo.open(path, StandardOpenOption.WRITE);
         this.writeback = new Writeback(channel, WRITEBACK_BYTES);
         this.regularFile = regularFile;
         this.zeros = regularFile ? null : ByteBuffer.allocateDirect(ZERO_CHUNK);
@@ -50,7 +53,18 @@ public final class FileRestoreSink implements RestoreSink {
 
     @Override
     public void write(ByteBuffer data, long position) throws IOException {
-        writeFully(data.duplicate(), position);
+        ByteBuffer view = data.duplicate();
+        int aligned = direct.isPresent() ? DirectIo.alignedLength(view, position) : 0;
+        if (aligned > 0) {
+            // Around the page cache: restored data is not read back, and copying it into the cache cost CPU.
+            ByteBuffer part = view.slice(view.position(), aligned);
+            while (part.hasRemaining() && part.position() % DirectIo.ALIGNMENT == 0) {
+                direct.get().write(part, position + part.position());
+            }
+            view.position(view.position() + part.position());
+            position += part.position();
+        }
+        writeFully(view, position);
         writeback.wrote(data.remaining());
     }
 
@@ -84,6 +98,10 @@ public final class FileRestoreSink implements RestoreSink {
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        try (channel) {
+            if (direct.isPresent()) {
+                direct.get().close();
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.hearth.engine.restore;
 
+import io.hearth.engine.DirectIo;
 import io.hearth.engine.HearthException;
 import io.hearth.engine.ProgressListener;
 import io.hearth.engine.backup.BackupManifest;
@@ -159,7 +160,8 @@ public final class Restorer {
             this.size = manifest.sourceSize();
             this.progress = progress;
             int coalesce = Math.max(MAX_WRITE_BYTES, manifest.blockSize());
-            this.plainBuffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(coalesce));
+            // aligned: a file sink writes them around the page cache
+            this.plainBuffers = ThreadLocal.withInitial(() -> DirectIo.allocate(coalesce));
             int window = threads + READ_AHEAD;
             this.inFlight = new ArrayBlockingQueue<>(window);
             this.runBuffers = new ArrayBlockingQueue<>(window);
