@@ -21,6 +21,7 @@ public final class FileRestoreSink implements RestoreSink {
     private final Path path;
     private final FileChannel channel;
     private final java.util.Optional<FileChannel> direct;
+    private volatile boolean directFailed;
     private final boolean regularFile;
     private final ByteBuffer zeros;
     private final Writeback writeback;
@@ -54,12 +55,17 @@ public final class FileRestoreSink implements RestoreSink {
     @Override
     public void write(ByteBuffer data, long position) throws IOException {
         ByteBuffer view = data.duplicate();
-        int aligned = direct.isPresent() ? DirectIo.alignedLength(view, position) : 0;
+        int aligned = direct.isPresent() && !directFailed ? DirectIo.alignedLength(view, position) : 0;
         if (aligned > 0) {
             // Around the page cache: restored data is not read back, and copying it into the cache cost CPU.
             ByteBuffer part = view.slice(view.position(), aligned);
-            while (part.hasRemaining() && part.position() % DirectIo.ALIGNMENT == 0) {
-                direct.get().write(part, position + part.position());
+            try {
+                while (part.hasRemaining() && part.position() % DirectIo.ALIGNMENT == 0) {
+                    direct.get().write(part, position + part.position());
+                }
+            } catch (IOException e) {
+                // refused after all: the page cache from here on, which reports the error again if it is the disk's
+                directFailed = true;
             }
             view.position(view.position() + part.position());
             position += part.position();

@@ -21,6 +21,7 @@ public final class FileBlockSource implements BlockSource {
     private final Path path;
     private final FileChannel channel;
     private final java.util.Optional<FileChannel> direct;
+    private volatile boolean directFailed;
     private final long size;
     private final java.util.Optional<SparseFiles.Handle> holes;
 
@@ -78,14 +79,20 @@ public final class FileBlockSource implements BlockSource {
 
     @Override
     public void readFully(ByteBuffer destination, long position) throws IOException {
-        int aligned = direct.isPresent() ? DirectIo.alignedLength(destination, position) : 0;
+        int aligned = direct.isPresent() && !directFailed ? DirectIo.alignedLength(destination, position) : 0;
         if (aligned > 0) {
             ByteBuffer part = destination.slice(destination.position(), aligned);
             // A short read leaves the rest unaligned: it is read through the page cache below.
-            while (part.hasRemaining() && part.position() % DirectIo.ALIGNMENT == 0) {
-                if (direct.get().read(part, position + part.position()) <= 0) {
-                    break;
+            try {
+                while (part.hasRemaining() && part.position() % DirectIo.ALIGNMENT == 0) {
+                    if (direct.get().read(part, position + part.position()) <= 0) {
+                        break;
+                    }
                 }
+            } catch (IOException e) {
+                // A file system that opens with O_DIRECT but refuses the reads: the page cache from here on (a failing
+                // disk fails the read below again, and that error is reported).
+                directFailed = true;
             }
             destination.position(destination.position() + part.position());
             position += part.position();
