@@ -30,9 +30,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * gc dies at every one of its writes in turn, in a repository where the same blocks are stored twice (a backup that
- * started after gc published the old copies' packs as pending stored them again). After each death the index names
- * no pack that is gone, every backup verifies and restores, and the next gc finishes the work.
+ * A repository where the same blocks are stored twice (a backup that started after gc published the old copies' packs
+ * as pending stored them again). gc dies at every one of its writes in turn: after each death the index names no pack
+ * that is gone, every backup verifies and restores, and the next gc finishes the work. A rebuilt index names one copy.
  */
 class GcCrashTest {
     @TempDir
@@ -118,6 +118,32 @@ class GcCrashTest {
         assertThat(allWrites).anyMatch(key -> key.startsWith("index/")).anyMatch(key -> key.startsWith("packs/"));
         assertThat(allWrites.stream().filter(key -> key.startsWith("index/")).count()).as("compacted, then merged objects deleted")
                 .isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void aRebuiltIndexHoldsOneEntryPerBlockStoredTwice() throws Exception {
+        byte[] data = random(TestRepositories.BLOCK * 200, 3);
+        byte[] otherData = random(TestRepositories.BLOCK * 40, 4);
+        List<BackupManifest> kept = prepare(dir, data, otherData);
+        Path repo = dir.resolve("repo");
+        try (Repository repository = TestRepositories.reopen(dir)) {
+            repository.rebuildIndex();
+        }
+        List<String> ids = new ArrayList<>();
+        for (IndexRun run : indexRuns(repo)) {
+            try (run) {
+                IndexRun.Cursor cursor = run.cursor();
+                while (cursor.hasNext()) {
+                    ids.add(cursor.next().id().toString());
+                }
+            }
+        }
+        assertThat(ids).as("index entries after a rebuild").doesNotHaveDuplicates().hasSizeGreaterThanOrEqualTo(240);
+        try (Repository repository = TestRepositories.reopen(dir)) {
+            assertThat(repository.verify(Optional.empty(), true, ProgressListener.NONE).problems()).isEmpty();
+            assertThat(TestRepositories.restore(repository, kept.get(0).id(), dir)).isEqualTo(data);
+            assertThat(TestRepositories.restore(repository, kept.get(1).id(), dir)).isEqualTo(otherData);
+        }
     }
 
     /**

@@ -63,8 +63,15 @@ public final class IndexRebuilder {
             return 0;
         }
         batch.sort(Comparator.comparing(PackEntry::id));
-        ByteBuffer object = IndexFormat.write(batch);
+        // One entry per id, as compaction leaves it: a lookup among duplicates in one object would pick any of them.
+        List<PackEntry> entries = new ArrayList<>(batch.size());
+        for (PackEntry entry : batch) {
+            if (entries.isEmpty() || !entries.getLast().id().equals(entry.id())) {
+                entries.add(entry);
+            }
+        }
+        ByteBuffer object = IndexFormat.write(entries);
         target.putIfAbsent(RepositoryIndex.PREFIX + UUID.randomUUID().toString().replace("-", ""), object);
-        return batch.size();
+        return entries.size();
     }
 }
