@@ -6,7 +6,7 @@ import io.hearth.engine.backup.BackupManifest;
 import io.hearth.engine.backup.BackupRequest;
 import io.hearth.engine.index.IndexRun;
 import io.hearth.engine.lock.LockManager;
-import io.hearth.engine.pack.PackId;
+import io.hearth.engine.pack.PackEntry;
 import io.hearth.engine.repository.Repository;
 import io.hearth.engine.target.ForwardingTarget;
 import io.hearth.engine.target.PosixTarget;
@@ -129,15 +129,7 @@ class GcCrashTest {
         try (Repository repository = TestRepositories.reopen(dir)) {
             repository.rebuildIndex();
         }
-        List<String> ids = new ArrayList<>();
-        for (IndexRun run : indexRuns(repo)) {
-            try (run) {
-                IndexRun.Cursor cursor = run.cursor();
-                while (cursor.hasNext()) {
-                    ids.add(cursor.next().id().toString());
-                }
-            }
-        }
+        List<String> ids = indexEntries(repo).stream().map(entry -> entry.id().toString()).toList();
         assertThat(ids).as("index entries after a rebuild").doesNotHaveDuplicates().hasSizeGreaterThanOrEqualTo(240);
         try (Repository repository = TestRepositories.reopen(dir)) {
             assertThat(repository.verify(Optional.empty(), true, ProgressListener.NONE).problems()).isEmpty();
@@ -179,40 +171,33 @@ class GcCrashTest {
             assertThat(TestRepositories.restore(repository, kept.get(1).id(), attempt)).as(where).isEqualTo(otherData);
         }
         Set<String> named = new HashSet<>();
-        for (IndexRun run : indexRuns(repo)) {
-            try (run) {
-                IndexRun.Cursor cursor = run.cursor();
-                while (cursor.hasNext()) {
-                    named.add(cursor.next().pack().key());
-                }
-            }
-        }
+        indexEntries(repo).forEach(entry -> named.add(entry.pack().key()));
         assertThat(files(repo.resolve("packs")).stream().map(pack -> repo.relativize(pack).toString()))
                 .as(where + ": packs that hold only spare copies are gone").allMatch(named::contains);
     }
 
     private static Set<String> packsNamedByTheIndexThatAreGone(Path repo) throws IOException {
         Set<String> gone = new HashSet<>();
-        for (IndexRun run : indexRuns(repo)) {
-            try (run) {
-                IndexRun.Cursor cursor = run.cursor();
-                while (cursor.hasNext()) {
-                    PackId pack = cursor.next().pack();
-                    if (!Files.exists(repo.resolve(pack.key()))) {
-                        gone.add(pack.key() + " (named by index/" + run.name() + ")");
-                    }
-                }
+        for (PackEntry entry : indexEntries(repo)) {
+            if (!Files.exists(repo.resolve(entry.pack().key()))) {
+                gone.add(entry.pack().key());
             }
         }
         return gone;
     }
 
-    private static List<IndexRun> indexRuns(Path repo) throws IOException {
-        List<IndexRun> runs = new ArrayList<>();
+    /** Every entry of every index object on the target, read from the files themselves. */
+    private static List<PackEntry> indexEntries(Path repo) throws IOException {
+        List<PackEntry> entries = new ArrayList<>();
         for (Path object : files(repo.resolve("index"))) {
-            runs.add(IndexRun.open(object.getFileName().toString(), object));
+            try (IndexRun run = IndexRun.open(object.getFileName().toString(), object)) {
+                IndexRun.Cursor cursor = run.cursor();
+                while (cursor.hasNext()) {
+                    entries.add(cursor.next());
+                }
+            }
         }
-        return runs;
+        return entries;
     }
 
     /** Regular files under a directory, without the temporary files of writes in flight. */
