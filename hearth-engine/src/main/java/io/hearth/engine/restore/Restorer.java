@@ -146,7 +146,9 @@ public final class Restorer {
             }
             return reader;
         });
-        private final ThreadLocal<ByteBuffer> plainBuffers;
+        private final ThreadLocal<WriteBuffers> writeBuffers;
+        private final List<WriteBuffers> allWriteBuffers = new ArrayList<>();
+        private final ExecutorService writes = Executors.newVirtualThreadPerTaskExecutor();
         /** One buffer per run in flight, read ahead or being decoded. */
         private final BlockingQueue<ByteBuffer> runBuffers;
         private final ExecutorService reads = Executors.newVirtualThreadPerTaskExecutor();
@@ -160,8 +162,13 @@ public final class Restorer {
             this.size = manifest.sourceSize();
             this.progress = progress;
             int coalesce = Math.max(MAX_WRITE_BYTES, manifest.blockSize());
-            // aligned: a file sink writes them around the page cache
-            this.plainBuffers = ThreadLocal.withInitial(() -> DirectIo.allocate(coalesce));
+            this.writeBuffers = ThreadLocal.withInitial(() -> {
+                WriteBuffers buffers = new WriteBuffers(coalesce);
+                synchronized (allWriteBuffers) {
+                    allWriteBuffers.add(buffers);
+                }
+                return buffers;
+            });
             int window = threads + READ_AHEAD;
             this.inFlight = new ArrayBlockingQueue<>(window);
             this.runBuffers = new ArrayBlockingQueue<>(window);
@@ -201,14 +208,16 @@ public final class Restorer {
 
         private void restoreRun(Run run, ByteBuffer stored) {
             BlobReader reader = readers.get();
-            ByteBuffer pending = plainBuffers.get().clear();
+            WriteBuffers buffers = writeBuffers.get();
+            ByteBuffer pending = buffers.take();
             // Blocks that are adjacent in the volume are decoded side by side and written with one call.
             long pendingOffset = -1;
             for (Blob blob : run.blobs()) {
                 int plainLength = blob.entry().plainLength();
                 boolean adjacent = pendingOffset >= 0 && pendingOffset + pending.position() == blob.volumeOffset();
                 if (pendingOffset >= 0 && (!adjacent || pending.remaining() < plainLength)) {
-                    flush(sink, pending, pendingOffset);
+                    buffers.write(pending, pendingOffset);
+                    pending = buffers.take();
                     pendingOffset = -1;
                 }
                 if (pendingOffset < 0) {
@@ -227,7 +236,51 @@ public final class Restorer {
                 progress.progress(done.addAndGet(plainLength), size);
             }
             if (pendingOffset >= 0) {
-                flush(sink, pending, pendingOffset);
+                buffers.write(pending, pendingOffset);
+            }
+        }
+
+        /**
+         * A worker's two coalescing buffers: one is written while the other fills, as a write around the page cache
+         * waits for the disk. Aligned, so that a file sink writes them that way.
+         */
+        private final class WriteBuffers {
+            private final ByteBuffer[] buffers;
+            private final java.util.concurrent.atomic.AtomicReferenceArray<CompletableFuture<Void>> writing =
+                    new java.util.concurrent.atomic.AtomicReferenceArray<>(new CompletableFuture[] {DONE, DONE});
+            private int current;
+
+            WriteBuffers(int capacity) {
+                buffers = new ByteBuffer[] {DirectIo.allocate(capacity), DirectIo.allocate(capacity)};
+            }
+
+            /** The buffer to fill next, once its previous write is done. */
+            ByteBuffer take() {
+                try {
+                    join(writing.get(current));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return buffers[current].clear();
+            }
+
+            /** Starts writing the filled buffer ({@link #take} hands out the other one next). */
+            void write(ByteBuffer filled, long offset) {
+                filled.flip();
+                writing.set(current, CompletableFuture.runAsync(() -> {
+                    try {
+                        sink.write(filled, offset);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }, writes));
+                current ^= 1;
+            }
+
+            void awaitWrites() throws IOException {
+                for (int i = 0; i < writing.length(); i++) {
+                    join(writing.get(i));
+                }
             }
         }
 
@@ -235,17 +288,37 @@ public final class Restorer {
             while (!inFlight.isEmpty()) {
                 join(inFlight.poll());
             }
+            for (WriteBuffers buffers : writeBuffersInUse()) {
+                buffers.awaitWrites();
+            }
+        }
+
+        private List<WriteBuffers> writeBuffersInUse() {
+            synchronized (allWriteBuffers) {
+                return List.copyOf(allWriteBuffers);
+            }
         }
 
         @Override
         public void close() {
             reads.shutdownNow();
             pool.shutdownNow();
+            // After a failure, no write may reach the target once the caller has closed it.
+            for (WriteBuffers buffers : writeBuffersInUse()) {
+                try {
+                    buffers.awaitWrites();
+                } catch (IOException | RuntimeException e) {
+                    // the restore has failed already; its first error is the one reported
+                }
+            }
+            writes.shutdownNow();
             synchronized (allReaders) {
                 allReaders.forEach(BlobReader::close);
             }
         }
     }
+
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private static void join(CompletableFuture<Void> future) throws IOException {
         try {
@@ -263,14 +336,5 @@ public final class Restorer {
             }
             throw new IOException(cause);
         }
-    }
-
-    private static void flush(RestoreSink sink, ByteBuffer pending, long offset) {
-        try {
-            sink.write(pending.flip(), offset);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        pending.clear();
     }
 }
