@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B verify -Pdatabases "$@"
+tests/launcher/noexec-tmp.sh  # bin/hearth with /tmp mounted noexec
 tests/clients/scenario.sh
 tests/clients/tls.sh        # the same clients over HTTPS ([ssl] cert_file, key_file)
 tests/cluster/failover.sh

@@ -35,6 +35,8 @@ public final class PosixTarget implements BackupTarget {
 
     private final Path root;
     private final boolean durable;
+    /** The file system would not open a file with O_DIRECT: write through the page cache from then on. */
+    private volatile boolean directRefused;
 
     /**
      * @param root the directory holding the repository (created if absent)
@@ -114,8 +116,6 @@ public final class PosixTarget implements BackupTarget {
             }
         }
     }
-
-    private volatile boolean directRefused;
 
     private static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
         while (buffer.hasRemaining()) {
