@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# bin/hearth where /tmp is mounted noexec (a common hardening): zstd-jni copies its native library to a temporary
-# directory and loads it from there, so the launcher must point it elsewhere. Runs a backup and a restore in a mount
-# namespace of its own whose /tmp is a fresh noexec tmpfs (needs root and unshare; skipped otherwise).
+# bin/hearth where /tmp is mounted noexec (a common hardening): zstd-jni copies its native library to the JVM's
+# temporary directory and loads it from there, so the launcher must point it elsewhere. Runs a backup and a restore in
+# a mount namespace of its own, with the JVM's temporary directory on a noexec tmpfs (java.io.tmpdir, not /tmp itself:
+# the checkout may live under /tmp). Needs root and unshare; skipped otherwise.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 if [[ $(id -u) != 0 ]] || ! command -v unshare >/dev/null; then
@@ -16,8 +17,10 @@ rm -rf "$work" && mkdir -p "$work"
 
 unshare --mount sh -c '
   set -e
-  mount -t tmpfs -o noexec,nosuid,nodev tmpfs /tmp
   hearth="$1/bin/hearth"; work="$2"
+  mkdir -p "$work/tmp"
+  mount -t tmpfs -o noexec,nosuid,nodev tmpfs "$work/tmp"
+  export JAVA_TOOL_OPTIONS="-Djava.io.tmpdir=$work/tmp"
   "$hearth" repo init --repo "$work/repo" --json >/dev/null
   "$hearth" repo backup --repo "$work/repo" --source "$work/image" --id noexec --json >"$work/backup.json"
   "$hearth" repo restore --repo "$work/repo" noexec --target "$work/restored" --json >/dev/null
