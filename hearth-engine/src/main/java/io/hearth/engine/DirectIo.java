@@ -47,6 +47,35 @@ public final class DirectIo {
         }
     }
 
+    /** A positional read or write of a channel. */
+    @FunctionalInterface
+    public interface Transfer {
+        int at(ByteBuffer buffer, long position) throws IOException;
+    }
+
+    /**
+     * Moves the first {@code length} bytes of {@code buffer} (an {@link #alignedLength}) through {@code io}, an O_DIRECT
+     * read or write at {@code position}, and advances the buffer by what moved. It stops at a short transfer, after
+     * which the rest is no longer aligned, and at an error: the caller moves the rest through the page cache.
+     *
+     * @return false if the file system refused the transfer (an error), true otherwise
+     */
+    public static boolean transfer(ByteBuffer buffer, long position, int length, Transfer io) {
+        ByteBuffer part = buffer.slice(buffer.position(), length);
+        boolean accepted = true;
+        try {
+            while (part.hasRemaining() && part.position() % ALIGNMENT == 0) {
+                if (io.at(part, position + part.position()) <= 0) {
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            accepted = false; // a disk's own error recurs through the page cache and is reported there
+        }
+        buffer.position(buffer.position() + part.position());
+        return accepted;
+    }
+
     /**
      * How many leading bytes of {@code buffer} (from its position) can go through an O_DIRECT channel at file position
      * {@code position}: a whole number of aligned units, or none when the buffer is on the heap, misaligned, or small.

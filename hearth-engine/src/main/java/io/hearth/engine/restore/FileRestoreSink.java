@@ -57,18 +57,13 @@ public final class FileRestoreSink implements RestoreSink {
         ByteBuffer view = data.duplicate();
         int aligned = direct.isPresent() && !directFailed ? DirectIo.alignedLength(view, position) : 0;
         if (aligned > 0) {
-            // Around the page cache: restored data is not read back, and copying it into the cache cost CPU.
-            ByteBuffer part = view.slice(view.position(), aligned);
-            try {
-                while (part.hasRemaining() && part.position() % DirectIo.ALIGNMENT == 0) {
-                    direct.get().write(part, position + part.position());
-                }
-            } catch (IOException e) {
-                // refused after all: the page cache from here on, which reports the error again if it is the disk's
+            // Around the page cache: restored data is not read back, and copying it into the cache cost CPU. Refused
+            // after all: the page cache from here on.
+            int before = view.position();
+            if (!DirectIo.transfer(view, position, aligned, direct.get()::write)) {
                 directFailed = true;
             }
-            view.position(view.position() + part.position());
-            position += part.position();
+            position += view.position() - before;
         }
         writeFully(view, position);
         writeback.wrote(data.remaining());

@@ -81,21 +81,12 @@ public final class FileBlockSource implements BlockSource {
     public void readFully(ByteBuffer destination, long position) throws IOException {
         int aligned = direct.isPresent() && !directFailed ? DirectIo.alignedLength(destination, position) : 0;
         if (aligned > 0) {
-            ByteBuffer part = destination.slice(destination.position(), aligned);
-            // A short read leaves the rest unaligned: it is read through the page cache below.
-            try {
-                while (part.hasRemaining() && part.position() % DirectIo.ALIGNMENT == 0) {
-                    if (direct.get().read(part, position + part.position()) <= 0) {
-                        break;
-                    }
-                }
-            } catch (IOException e) {
-                // A file system that opens with O_DIRECT but refuses the reads: the page cache from here on (a failing
-                // disk fails the read below again, and that error is reported).
+            // A file system that opens with O_DIRECT but refuses the reads: the page cache from here on.
+            int before = destination.position();
+            if (!DirectIo.transfer(destination, position, aligned, direct.get()::read)) {
                 directFailed = true;
             }
-            destination.position(destination.position() + part.position());
-            position += part.position();
+            position += destination.position() - before;
         }
         while (destination.hasRemaining()) {
             int n = channel.read(destination, position);

@@ -66,7 +66,10 @@ public final class BackupTargets {
 
     /** Opens the target, telling {@code errors} of every failed request. */
     public BackupTarget open(TargetLocation location, TargetOptions options, TargetErrorListener errors) throws IOException {
-        TargetFactory factory = local.containsKey(location.scheme()) ? local.get(location.scheme()) : byScheme().get(location.scheme());
+        TargetFactory factory = local.get(location.scheme());
+        if (factory == null) {
+            factory = byScheme().get(location.scheme());
+        }
         if (factory == null) {
             throw HearthException.badInput("repository URL scheme '" + location.scheme() + "' is not supported; supported: "
                     + String.join(", ", byScheme().keySet()));
