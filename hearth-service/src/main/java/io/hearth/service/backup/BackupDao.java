@@ -143,6 +143,29 @@ public final class BackupDao {
                 .execute()) == 1;
     }
 
+    /**
+     * Ends the work a stopped backup host had taken, from {@code from} to {@code to} ({@code reason}: the fail reason
+     * when {@code to} is error), only while that host's backup service ({@code binary}) has had no heartbeat since
+     * {@code downBefore}, checked in the same statement: a peer's list of down hosts can be a moment old, and a host
+     * that came back meanwhile may just have taken this work from its queue.
+     */
+    public boolean endWorkOfDownHost(String id, BackupStatus from, BackupStatus to, String reason, String host, String binary,
+            Instant downBefore) {
+        checkMove(from, to);
+        boolean failing = to == BackupStatus.ERROR;
+        return jdbi.withHandle(h -> {
+            var update = h.createUpdate("UPDATE backups SET status = :to, updated_at = :now" + (failing ? ", fail_reason = :reason" : "")
+                    + " WHERE id = :id AND status = :from AND host = :host AND work_started_at IS NOT NULL AND deleted = FALSE"
+                    + " AND NOT EXISTS (SELECT 1 FROM services WHERE host = :host AND binary_name = :binary AND updated_at > :downBefore)")
+                    .bind("id", id).bind("from", from.wire()).bind("to", to.wire()).bind("host", host).bind("binary", binary)
+                    .bind("downBefore", Database.toSql(downBefore)).bind("now", Database.toSql(Instant.now()));
+            if (failing) {
+                update.bind("reason", reason == null || reason.length() <= 255 ? reason : reason.substring(0, 255));
+            }
+            return update.execute() == 1;
+        });
+    }
+
     public void setTempSnapshot(String id, String snapshotId) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE backups SET temp_snapshot_id = :snapshot WHERE id = :id")
                 .bind("id", id).bind("snapshot", snapshotId).execute());

@@ -24,6 +24,7 @@ import io.hearth.service.volume.VolumeMessage;
 import io.hearth.service.volume.VolumeStatus;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.List;
 import java.util.Map;
@@ -395,7 +396,7 @@ public final class BackupManager {
      */
     private void recover(String host, String reason, boolean hostDown) {
         for (Backup backup : backups.withWork(BackupStatus.CREATING, host, true)) {
-            if (backups.fail(backup.id(), BackupStatus.CREATING, reason)) {
+            if (end(backup, BackupStatus.ERROR, reason, hostDown)) {
                 LOG.warn("backup {} failed: {}", backup.id(), reason);
                 releaseSource(backup, null);
                 if (hostDown) {
@@ -404,16 +405,33 @@ public final class BackupManager {
             }
         }
         for (Backup backup : backups.withWork(BackupStatus.RESTORING, host, true)) {
-            if (backups.compareAndSetStatus(backup.id(), BackupStatus.RESTORING, BackupStatus.AVAILABLE) && hostDown) {
+            boolean ended = end(backup, BackupStatus.AVAILABLE, null, hostDown);
+            if (ended && hostDown) {
                 tell(backup, null, MessageAction.BACKUP_RESTORE, MessageDetail.BACKUP_SERVICE_DOWN);
             }
-            if (backup.restoreVolumeId() != null) {
+            // A peer that did not end the restore leaves its volume alone: the host may be back and restoring it. Whoever
+            // ended it (this host's restart, or another peer) deals with the volume too.
+            if (backup.restoreVolumeId() != null && (ended || !hostDown)) {
                 releaseDevice(backup.id(), backup.restoreVolumeId());
                 if (!volumes.compareAndSetStatus(backup.restoreVolumeId(), VolumeStatus.RESTORING_BACKUP, VolumeStatus.ERROR_RESTORING)) {
                     volumes.compareAndSetStatus(backup.restoreVolumeId(), VolumeStatus.CREATING, VolumeStatus.ERROR);
                 }
             }
         }
+    }
+
+    /**
+     * The work's status moves on ({@code to}); a restart ends its own host's work outright, a peer only while the host
+     * is still down when the row changes: its list of down hosts is a moment old, and a host that came back (beating
+     * before it takes messages) may have taken the work from its queue since.
+     */
+    private boolean end(Backup backup, BackupStatus to, String reason, boolean hostDown) {
+        if (hostDown) {
+            return backups.endWorkOfDownHost(backup.id(), backup.status(), to, reason, backup.host(), Topics.BACKUP,
+                    Instant.now().minus(config.serviceDownTime()));
+        }
+        return to == BackupStatus.ERROR ? backups.fail(backup.id(), backup.status(), reason)
+                : backups.compareAndSetStatus(backup.id(), backup.status(), to);
     }
 
     /**

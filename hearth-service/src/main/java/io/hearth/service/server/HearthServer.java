@@ -217,6 +217,23 @@ public final class HearthServer implements AutoCloseable {
         Scheduler scheduler = new Scheduler(services, backups, volumes, snapshots, bus, messages, config.backupUseSameHost());
         String host = config.host();
 
+        List<Role> beating = roles.stream().filter(r -> r.topic() != null).toList();
+        // A volume service beats with its capacity (cinder's volume stats), from its first beat on: the scheduler can
+        // place volumes on it as soon as it is registered.
+        Runnable beat = () -> {
+            for (Role role : beating) {
+                if (role == Role.VOLUME) {
+                    services.heartbeat(host, role.topic(), VolumeCapacity.of(config.volumesPath(), config.reservedPercentage()));
+                } else {
+                    services.heartbeat(host, role.topic());
+                }
+            }
+        };
+        // A restarted service is up again before it takes a message: a backup host still seen down would have the work it
+        // takes from its queue ended by its live peers (recoverStoppedHosts). A first start has no row to beat yet; it is
+        // registered below, once its queues exist for the scheduler to send to.
+        beat.run();
+
         if (roles.contains(Role.VOLUME)) {
             VolumeManager volumeManager = new VolumeManager(workVolumes, workSnapshots, workBackups, new AttachmentDao(patient), driver,
                     workQuotas, workTransactions, tracker, exports,
@@ -255,22 +272,10 @@ public final class HearthServer implements AutoCloseable {
         metrics.gauge("hearth.bus.messages.in.flight", "Messages this process is handling now", bus::inFlight);
         OpsEndpoints ops = new OpsEndpoints(metrics, Map.of("database", database::unavailableReason, "bus", bus::unavailableReason));
 
-        List<Role> beating = roles.stream().filter(r -> r.topic() != null).toList();
         String zone = config.storageAvailabilityZone();
         for (Role role : beating) {
             services.register(host, role.topic(), role.topic(), zone);
         }
-        // A volume service beats with its capacity (cinder's volume stats), from its first beat on: the scheduler can
-        // place volumes on it as soon as it is registered.
-        Runnable beat = () -> {
-            for (Role role : beating) {
-                if (role == Role.VOLUME) {
-                    services.heartbeat(host, role.topic(), VolumeCapacity.of(config.volumesPath(), config.reservedPercentage()));
-                } else {
-                    services.heartbeat(host, role.topic());
-                }
-            }
-        };
         beat.run();
         ScheduledExecutorService heartbeat = Executors.newScheduledThreadPool(2, Thread.ofVirtual().factory());
         long interval = config.reportInterval().toMillis();

@@ -268,7 +268,8 @@ class DistributedTest {
 
         // Its own host back: it takes the backup from its queue, once.
         startBackupHost("volume-1");
-        assertThat(awaitBackupDone(backup).get("status").asText()).isEqualTo("available");
+        JsonNode done = awaitBackupDone(backup);
+        assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("available");
         assertThat(engines.get("volume-1").runs(backup)).isEqualTo(1);
         assertThat(engines.get("backup-a").runs(backup)).isZero();
     }
