@@ -7,6 +7,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -29,6 +31,22 @@ public final class DirectIo {
         int pages = (capacity + ALIGNMENT - 1) / ALIGNMENT;
         // alignedSlice rounds both ends inwards: one page more leaves room for the start's rounding
         return ByteBuffer.allocateDirect((pages + 1) * ALIGNMENT).alignedSlice(ALIGNMENT).limit(capacity).slice();
+    }
+
+    /**
+     * {@code count} buffers as {@link #allocate} makes them, cut from one allocation. Where malloc asks for transparent
+     * huge pages (the launcher sets glibc.malloc.hugetlb), a large region is faulted in 2 MiB at a time, while separate
+     * buffers of a few megabytes began and ended off 2 MiB boundaries and were faulted in 4 KiB at a time: on a virtual
+     * machine 15-20 µs each, a tenth of a 2 GiB restore's CPU time.
+     */
+    public static List<ByteBuffer> allocateAll(int count, int capacity) {
+        int stride = (capacity + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
+        ByteBuffer all = allocate(Math.multiplyExact(count, stride));
+        List<ByteBuffer> buffers = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            buffers.add(all.slice(i * stride, capacity));
+        }
+        return buffers;
     }
 
     /**

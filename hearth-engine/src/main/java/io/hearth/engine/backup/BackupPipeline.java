@@ -125,33 +125,10 @@ final class BackupPipeline {
             KnownIds known = new KnownIds(results);
             ChunkBuilder chunk = new ChunkBuilder(source, size, buffers, packing, results, known);
             try {
-                SparseScan holes = new SparseScan(source);
-                UnchangedPages unchanged = dirty != null && parent.isPresent() ? new UnchangedPages(dirty, blockCount, parent.get().depth()) : null;
-                for (long i = 0; i < blockCount; i++) {
-                    int level = unchanged != null ? unchanged.levelAt(i) : -1;
-                    if (level >= 0) {
-                        chunk.submit();
-                        known.flush();
-                        PageRef page = parent.get().skipPage(level);
-                        results.put(new Unchanged(page));
-                        i += page.count() - 1;
-                        continue;
-                    }
-                    BlockId parentId = parent.isPresent() ? parent.get().next() : null;
-                    if (dirty != null && !dirty.get(Math.toIntExact(i))) {
-                        chunk.submit();
-                        known.add(parentId);
-                        continue;
-                    }
-                    long position = i * blockSize;
-                    int length = (int) Math.min(blockSize, size - position);
-                    if (holes.isHole(position, length)) {
-                        chunk.submit();
-                        blocksZero.incrementAndGet();
-                        known.add(BlockId.ZERO);
-                        continue;
-                    }
-                    chunk.add(i, parentId);
+                ReadPlan plan = new ReadPlan(new SparseScan(source), size, parent, dirty, chunk, known, results);
+                long i = 0;
+                while (i < blockCount) {
+                    i = plan.block(i);
                 }
                 chunk.submit();
                 known.flush();
@@ -170,25 +147,7 @@ final class BackupPipeline {
             BlockListWriter list = new BlockListWriter(this::storePage);
             long done = 0;
             while (done < blockCount) {
-                Slot slot = results.take();
-                switch (slot) {
-                    case Pending pending -> {
-                        for (BlockId id : pending.future().get()) {
-                            list.add(id);
-                        }
-                        done += pending.blocks();
-                    }
-                    case Known batch -> {
-                        for (int k = 0; k < batch.count(); k++) {
-                            list.add(batch.ids()[k]);
-                        }
-                        done += batch.count();
-                    }
-                    case Unchanged same -> {
-                        list.add(same.page());
-                        done += same.page().count();
-                    }
-                }
+                done += assemble(results.take(), list);
                 progress.progress(Math.min(size, done * blockSize), size);
                 if (packs.durableCount() >= INDEX_FLUSH_ENTRIES) {
                     publishDurable();
@@ -220,6 +179,89 @@ final class BackupPipeline {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * Adds one slot's ids to the new block list and returns how many blocks it covered: a method of its own, called per
+     * slot, for the reason {@link ReadPlan} gives.
+     */
+    private long assemble(Slot slot, BlockListWriter list) throws IOException, InterruptedException, ExecutionException {
+        switch (slot) {
+            case Pending pending -> {
+                for (BlockId id : pending.future().get()) {
+                    list.add(id);
+                }
+                return pending.blocks();
+            }
+            case Known batch -> {
+                for (int k = 0; k < batch.count(); k++) {
+                    list.add(batch.ids()[k]);
+                }
+                return batch.count();
+            }
+            case Unchanged same -> {
+                list.add(same.page());
+                return same.page().count();
+            }
+        }
+    }
+
+    /**
+     * Decides, block by block in volume order, what each block costs: nothing (a hole, a block outside the changed
+     * ranges, a whole unchanged page of the parent's list) or a read. The step per block is a method of its own: a
+     * loop's body inside one long call runs in the interpreter until the JIT compiles the whole call on the stack,
+     * which for a 2 GiB volume came at its last blocks; a method called per block is compiled after a few hundred.
+     */
+    private final class ReadPlan {
+        private final SparseScan holes;
+        private final long size;
+        private final Optional<BlockListReader> parent;
+        private final BitSet dirty;
+        private final ChunkBuilder chunk;
+        private final KnownIds known;
+        private final BlockingQueue<Slot> results;
+        private final UnchangedPages unchanged;
+
+        ReadPlan(SparseScan holes, long size, Optional<BlockListReader> parent, BitSet dirty, ChunkBuilder chunk, KnownIds known,
+                BlockingQueue<Slot> results) {
+            this.holes = holes;
+            this.size = size;
+            this.parent = parent;
+            this.dirty = dirty;
+            this.chunk = chunk;
+            this.known = known;
+            this.results = results;
+            long blockCount = (size + blockSize - 1) / blockSize;
+            this.unchanged = dirty != null && parent.isPresent() ? new UnchangedPages(dirty, blockCount, parent.get().depth()) : null;
+        }
+
+        /** Plans block {@code i}, and the blocks after it that an unchanged page covers; returns the next block to plan. */
+        long block(long i) throws IOException, InterruptedException {
+            int level = unchanged != null ? unchanged.levelAt(i) : -1;
+            if (level >= 0) {
+                chunk.submit();
+                known.flush();
+                PageRef page = parent.get().skipPage(level);
+                results.put(new Unchanged(page));
+                return i + page.count();
+            }
+            BlockId parentId = parent.isPresent() ? parent.get().next() : null;
+            if (dirty != null && !dirty.get(Math.toIntExact(i))) {
+                chunk.submit();
+                known.add(parentId);
+                return i + 1;
+            }
+            long position = i * blockSize;
+            int length = (int) Math.min(blockSize, size - position);
+            if (holes.isHole(position, length)) {
+                chunk.submit();
+                blocksZero.incrementAndGet();
+                known.add(BlockId.ZERO);
+                return i + 1;
+            }
+            chunk.add(i, parentId);
+            return i + 1;
         }
     }
 
@@ -308,16 +350,19 @@ final class BackupPipeline {
             // with thirty), in at most a quarter of the chunk buffers' memory.
             int singleCount = chunkBlocks > 1 ? Math.min(8 * window, window * chunkBlocks / 4) : 0;
             this.count = window + singleCount;
-            chunks = new ArrayBlockingQueue<>(window);
-            singles = singleCount > 0 ? new ArrayBlockingQueue<>(singleCount) : null;
-            for (int i = 0; i < window; i++) {
-                // aligned data buffers: a file source reads into them around the page cache
-                chunks.add(new Buffers(DirectIo.allocate(chunkBytes),
-                        ByteBuffer.allocateDirect(chunkBlocks * BlockCodec.maxCompressedLength(blockSize))));
+            // aligned data buffers, so that a file source reads into them around the page cache; each kind in one piece
+            chunks = buffers(window, chunkBytes, chunkBlocks * BlockCodec.maxCompressedLength(blockSize));
+            singles = singleCount > 0 ? buffers(singleCount, blockSize, BlockCodec.maxCompressedLength(blockSize)) : null;
+        }
+
+        private static BlockingQueue<Buffers> buffers(int count, int dataBytes, int stagingBytes) {
+            List<ByteBuffer> data = DirectIo.allocateAll(count, dataBytes);
+            List<ByteBuffer> staging = DirectIo.allocateAll(count, stagingBytes);
+            BlockingQueue<Buffers> queue = new ArrayBlockingQueue<>(count);
+            for (int i = 0; i < count; i++) {
+                queue.add(new Buffers(data.get(i), staging.get(i)));
             }
-            for (int i = 0; i < singleCount; i++) {
-                singles.add(new Buffers(DirectIo.allocate(blockSize), ByteBuffer.allocateDirect(BlockCodec.maxCompressedLength(blockSize))));
-            }
+            return queue;
         }
 
         /** All the buffers: as many chunks as can be in flight. */

@@ -74,56 +74,87 @@ public final class Restorer {
             throw HearthException.badInput("backup " + manifest.id() + " has " + size + " bytes; " + sink.description() + " only "
                     + sink.capacity());
         }
-        AtomicLong zeroBlocks = new AtomicLong();
-        long written;
+        Plan plan;
         try (Session session = new Session(manifest, sink, progress)) {
             BlockListReader list = new BlockListReader(manifest.blockList(), pages);
-            Run run = null;
-            long zeroFrom = -1; // where the current run of zero blocks began; one zero() call covers it
+            plan = new Plan(manifest, sink, session);
             for (long i = 0; list.hasNext(); i++) {
-                BlockId id = list.next();
-                long offset = i * manifest.blockSize();
-                int length = (int) Math.min(manifest.blockSize(), size - offset);
-                if (id.isZero()) {
-                    zeroBlocks.incrementAndGet();
-                    zeroFrom = zeroFrom < 0 ? offset : zeroFrom;
-                    session.done.addAndGet(length);
-                    continue;
-                }
-                if (zeroFrom >= 0) {
-                    sink.zero(zeroFrom, offset - zeroFrom);
-                    zeroFrom = -1;
-                }
-                PackEntry entry = index.find(id).orElseThrow(() -> missing(manifest, offset, id));
-                if (entry.plainLength() != length) {
-                    throw HearthException.corrupt("backup " + manifest.id() + ": block at volume offset " + offset
-                            + " is indexed with length " + entry.plainLength() + ", expected " + length);
-                }
-                if (run != null && run.pack().equals(entry.pack()) && run.packOffset() + run.length() == entry.offset()
-                        && run.length() + entry.storedLength() <= MAX_RUN_BYTES) {
-                    run.blobs().add(new Blob(offset, entry));
-                    run = new Run(run.pack(), run.packOffset(), run.length() + entry.storedLength(), run.blobs());
-                } else {
-                    if (run != null) {
-                        session.submit(run);
-                    }
-                    List<Blob> blobs = new ArrayList<>();
-                    blobs.add(new Blob(offset, entry));
-                    run = new Run(entry.pack(), entry.offset(), entry.storedLength(), blobs);
-                }
+                plan.block(i, list.next());
             }
+            plan.finish();
+            session.awaitAll();
+            sink.flush();
+        }
+        progress.progress(size, size);
+        return new RestoreResult(size, plan.written(), plan.zeroBlocks, (System.nanoTime() - started) / 1e9);
+    }
+
+    /**
+     * Turns the block list, one block at a time, into zeroed ranges and runs of blobs to read. The step per block is a
+     * method of its own: a loop's body inside one long call runs in the interpreter until the JIT compiles the whole
+     * call on the stack, which for a 2 GiB volume came at its last blocks; a method called per block is compiled
+     * after a few hundred.
+     */
+    private final class Plan {
+        private final BackupManifest manifest;
+        private final RestoreSink sink;
+        private final Session session;
+        private final long size;
+        private Run run;
+        private long zeroFrom = -1; // where the current run of zero blocks began; one zero() call covers it
+        private long zeroBlocks;
+
+        Plan(BackupManifest manifest, RestoreSink sink, Session session) {
+            this.manifest = manifest;
+            this.sink = sink;
+            this.session = session;
+            this.size = manifest.sourceSize();
+        }
+
+        void block(long i, BlockId id) throws IOException {
+            long offset = i * manifest.blockSize();
+            int length = (int) Math.min(manifest.blockSize(), size - offset);
+            if (id.isZero()) {
+                zeroBlocks++;
+                zeroFrom = zeroFrom < 0 ? offset : zeroFrom;
+                session.done.addAndGet(length);
+                return;
+            }
+            if (zeroFrom >= 0) {
+                sink.zero(zeroFrom, offset - zeroFrom);
+                zeroFrom = -1;
+            }
+            PackEntry entry = index.find(id).orElseThrow(() -> missing(manifest, offset, id));
+            if (entry.plainLength() != length) {
+                throw HearthException.corrupt("backup " + manifest.id() + ": block at volume offset " + offset
+                        + " is indexed with length " + entry.plainLength() + ", expected " + length);
+            }
+            if (run != null && run.pack().equals(entry.pack()) && run.packOffset() + run.length() == entry.offset()
+                    && run.length() + entry.storedLength() <= MAX_RUN_BYTES) {
+                run.blobs().add(new Blob(offset, entry));
+                run = new Run(run.pack(), run.packOffset(), run.length() + entry.storedLength(), run.blobs());
+            } else {
+                if (run != null) {
+                    session.submit(run);
+                }
+                List<Blob> blobs = new ArrayList<>();
+                blobs.add(new Blob(offset, entry));
+                run = new Run(entry.pack(), entry.offset(), entry.storedLength(), blobs);
+            }
+        }
+
+        void finish() throws IOException {
             if (zeroFrom >= 0) {
                 sink.zero(zeroFrom, size - zeroFrom);
             }
             if (run != null) {
                 session.submit(run);
             }
-            session.awaitAll();
-            sink.flush();
-            written = session.written.get();
         }
-        progress.progress(size, size);
-        return new RestoreResult(size, written, zeroBlocks.get(), (System.nanoTime() - started) / 1e9);
+
+        long written() {
+            return session.written.get();
+        }
     }
 
     private static HearthException missing(BackupManifest manifest, long offset, BlockId id) {
@@ -171,11 +202,9 @@ public final class Restorer {
             });
             int window = threads + READ_AHEAD;
             this.inFlight = new ArrayBlockingQueue<>(window);
-            this.runBuffers = new ArrayBlockingQueue<>(window);
             int runCapacity = Math.max(MAX_RUN_BYTES, BlockCodec.maxCompressedLength(manifest.blockSize()));
-            for (int i = 0; i < window; i++) {
-                runBuffers.add(ByteBuffer.allocateDirect(runCapacity));
-            }
+            // a page more than a run: read() places a run like it lies in its pack, so a posix target reads it with O_DIRECT
+            this.runBuffers = new ArrayBlockingQueue<>(window, false, DirectIo.allocateAll(window, runCapacity + DirectIo.ALIGNMENT));
         }
 
         /** Reads one run on a virtual thread, then restores it on the pool; waits first if the window of runs in flight is full. */
@@ -195,9 +224,9 @@ public final class Restorer {
 
         private ByteBuffer read(Run run, ByteBuffer buffer) {
             try {
-                buffer.clear().limit(run.length());
-                target.readInto(run.pack().key(), run.packOffset(), buffer);
-                return buffer.flip();
+                ByteBuffer placed = buffer.clear().slice((int) (run.packOffset() % DirectIo.ALIGNMENT), run.length());
+                target.readInto(run.pack().key(), run.packOffset(), placed);
+                return placed.flip();
             } catch (IOException e) {
                 runBuffers.add(buffer);
                 Blob first = run.blobs().getFirst();
@@ -251,7 +280,7 @@ public final class Restorer {
             private int current;
 
             WriteBuffers(int capacity) {
-                buffers = new ByteBuffer[] {DirectIo.allocate(capacity), DirectIo.allocate(capacity)};
+                buffers = DirectIo.allocateAll(2, capacity).toArray(ByteBuffer[]::new);
             }
 
             /** The buffer to fill next, once its previous write is done. */
