@@ -15,7 +15,7 @@ import java.util.Optional;
  *
  * <p>Only a sparse fence (the first word of every {@value #FENCE_EVERY}th id) lives in memory, so
  * the memory an index costs is about 1/500 of its size (8 bytes per 64 entries of 64 bytes): the dedup index never lives wholly in
- * the heap, whatever the repository holds.
+ * the heap, whatever the repository holds. The groups of entries read lately stay in a bounded {@link IndexGroupCache}.
  */
 public final class IndexRun implements AutoCloseable {
     static final int FENCE_EVERY = 64;
@@ -26,18 +26,27 @@ public final class IndexRun implements AutoCloseable {
     private final long[] fence;
     private final BlockId first;
     private final BlockId last;
+    private final IndexGroupCache groups;
+    private final int number;
 
-    private IndexRun(String name, FileChannel channel, int count, long[] fence, BlockId first, BlockId last) {
+    private IndexRun(String name, FileChannel channel, int count, long[] fence, BlockId first, BlockId last, IndexGroupCache groups) {
         this.name = name;
         this.channel = channel;
         this.count = count;
         this.fence = fence;
         this.first = first;
         this.last = last;
+        this.groups = groups;
+        this.number = groups.newRun();
     }
 
-    /** Opens a local copy of an index object whose checksum has already been checked. */
+    /** Opens a local copy of an index object whose checksum has already been checked; it reads every lookup's entries. */
     public static IndexRun open(String name, Path file) throws IOException {
+        return open(name, file, new IndexGroupCache(0));
+    }
+
+    /** Opens a local copy of an index object whose checksum has already been checked, keeping groups read in {@code groups}. */
+    public static IndexRun open(String name, Path file, IndexGroupCache groups) throws IOException {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
         try {
             ByteBuffer header = ByteBuffer.allocate(IndexFormat.HEADER_BYTES);
@@ -61,7 +70,7 @@ public final class IndexRun implements AutoCloseable {
                 readFully(channel, id, entryPosition(count - 1));
                 last = BlockId.read(id, 0);
             }
-            return new IndexRun(name, channel, count, fence, first, last);
+            return new IndexRun(name, channel, count, fence, first, last, groups);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -99,14 +108,9 @@ public final class IndexRun implements AutoCloseable {
         // below the word through the last group whose fence is not above it.
         int fromGroup = Math.max(0, firstFenceNotBelow(word) - 1);
         int toGroup = Math.max(fromGroup, firstFenceAbove(word) - 1);
-        int firstEntry = fromGroup * FENCE_EVERY;
-        int entries = Math.min(count, (toGroup + 1) * FENCE_EVERY) - firstEntry;
-        ByteBuffer buffer = ByteBuffer.allocate(entries * IndexFormat.ENTRY_BYTES);
-        try {
-            readFully(channel, buffer, entryPosition(firstEntry));
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading index " + name, e);
-        }
+        // Almost always one group, kept in the cache; ids sharing a first word across groups are read each time.
+        ByteBuffer buffer = fromGroup == toGroup ? group(fromGroup) : read(fromGroup, toGroup);
+        int entries = buffer.capacity() / IndexFormat.ENTRY_BYTES;
         int lo = 0;
         int hi = entries - 1;
         while (lo <= hi) {
@@ -122,6 +126,28 @@ public final class IndexRun implements AutoCloseable {
             }
         }
         return Optional.empty();
+    }
+
+    private ByteBuffer group(int group) {
+        ByteBuffer cached = groups.get(number, group);
+        if (cached == null) {
+            cached = read(group, group);
+            groups.put(number, group, cached);
+        }
+        return cached;
+    }
+
+    /** The entries of groups {@code fromGroup} through {@code toGroup}, read from the file. */
+    private ByteBuffer read(int fromGroup, int toGroup) {
+        int firstEntry = fromGroup * FENCE_EVERY;
+        int entries = Math.min(count, (toGroup + 1) * FENCE_EVERY) - firstEntry;
+        ByteBuffer buffer = ByteBuffer.allocate(entries * IndexFormat.ENTRY_BYTES);
+        try {
+            readFully(channel, buffer, entryPosition(firstEntry));
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading index " + name, e);
+        }
+        return buffer;
     }
 
     private int firstFenceNotBelow(long word) {
@@ -186,6 +212,7 @@ public final class IndexRun implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        groups.forget(number);
         channel.close();
     }
 }

@@ -38,6 +38,7 @@ public final class RepositoryIndex implements AutoCloseable {
     private final BackupTarget target;
     private final Path cacheDirectory;
     private final List<IndexRun> runs = new CopyOnWriteArrayList<>();
+    private final IndexGroupCache groups = new IndexGroupCache(IndexGroupCache.DEFAULT_GROUPS);
     private final Set<PackId> excludedPacks;
     private final List<String> damaged = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicLong bytesPublished = new java.util.concurrent.atomic.AtomicLong();
@@ -76,7 +77,7 @@ public final class RepositoryIndex implements AutoCloseable {
             }
             for (String name : names) {
                 try {
-                    index.runs.add(IndexRun.open(name, index.cachedCopy(name)));
+                    index.runs.add(IndexRun.open(name, index.cachedCopy(name), index.groups));
                 } catch (io.hearth.engine.HearthException e) {
                     // A damaged index object must not hide the others; callers decide what it means.
                     index.damaged.add(e.getMessage());
@@ -154,7 +155,7 @@ public final class RepositoryIndex implements AutoCloseable {
             }
         }
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        runs.add(IndexRun.open(name, file));
+        runs.add(IndexRun.open(name, file, groups));
         return name;
     }
 
@@ -242,7 +243,7 @@ public final class RepositoryIndex implements AutoCloseable {
     private void publishBuilt(ByteBuffer object) throws IOException {
         String name = UUID.randomUUID().toString().replace("-", "");
         target.putIfAbsent(PREFIX + name, object);
-        runs.add(IndexRun.open(name, cachedCopy(name)));
+        runs.add(IndexRun.open(name, cachedCopy(name), groups));
     }
 
     @Override
