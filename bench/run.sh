@@ -444,7 +444,9 @@ run_tool() {
 hearth_warm() { # hearth_warm RUN: the full backup and the incrementals with changed ranges inside one running JVM
   local run="$1" dir="$RUNROOT/r$run/hearth-warm" out="$RESULTS/cmd/hearth-warm-r$run.out"
   rm -rf "$dir"; mkdir -p "$RESULTS/cmd"
-  "$JAVA_HOME/bin/java" -Xms32m -Xmx256m -XX:MaxDirectMemorySize=256m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED \
+  # the memory settings `bin/hearth serve` gives the backup service (transparent huge pages included)
+  GLIBC_TUNABLES=glibc.malloc.hugetlb=1 "$JAVA_HOME/bin/java" -Xms32m -Xmx256m -XX:MaxDirectMemorySize=256m -XX:+UseSerialGC \
+    -XX:+UseTransparentHugePages --enable-native-access=ALL-UNNAMED \
     -cp "$ROOT/hearth-bench/target/classes:$ROOT/hearth-bench/target/lib/*" io.hearth.bench.WarmIncrementals "$dir" "$IMG" >"$out"
   local op seconds stored
   while read -r op seconds stored; do
