@@ -311,6 +311,13 @@ public final class Restorer {
                     join(writing.get(i));
                 }
             }
+
+            /** Waits for both writes to end, failed or not: one failing must not stop the wait for the other. */
+            void awaitEnd() {
+                for (int i = 0; i < writing.length(); i++) {
+                    writing.get(i).handle((done, failure) -> null).join();
+                }
+            }
         }
 
         void awaitAll() throws IOException {
@@ -332,13 +339,12 @@ public final class Restorer {
         public void close() {
             reads.shutdownNow();
             pool.shutdownNow();
+            // A worker interrupted in the middle of a run may still start the write of what it decoded: once the pool has
+            // stopped, none can, and the writes awaited below are all there will be.
+            pool.close();
             // After a failure, no write may reach the target once the caller has closed it.
             for (WriteBuffers buffers : writeBuffersInUse()) {
-                try {
-                    buffers.awaitWrites();
-                } catch (IOException | RuntimeException e) {
-                    // the restore has failed already; its first error is the one reported
-                }
+                buffers.awaitEnd();
             }
             writes.shutdownNow();
             synchronized (allReaders) {
