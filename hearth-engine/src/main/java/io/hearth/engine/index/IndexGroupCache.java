@@ -42,10 +42,12 @@ public final class IndexGroupCache {
         if (capacity == 0) {
             return;
         }
-        Iterator<Long> oldest = groups.keySet().iterator();
-        while (groups.size() >= capacity && oldest.hasNext()) {
-            oldest.next();
-            oldest.remove();
+        if (groups.size() >= capacity) {
+            Iterator<Long> any = groups.keySet().iterator();
+            while (groups.size() >= capacity && any.hasNext()) {
+                any.next();
+                any.remove();
+            }
         }
         groups.put(key(run, group), entries);
     }

@@ -77,7 +77,7 @@ public final class Restorer {
         Plan plan;
         try (Session session = new Session(manifest, sink, progress)) {
             BlockListReader list = new BlockListReader(manifest.blockList(), pages);
-            plan = new Plan(manifest, sink, session);
+            plan = new Plan(session);
             for (long i = 0; list.hasNext(); i++) {
                 plan.block(i, list.next());
             }
@@ -86,7 +86,7 @@ public final class Restorer {
             sink.flush();
         }
         progress.progress(size, size);
-        return new RestoreResult(size, plan.written(), plan.zeroBlocks, (System.nanoTime() - started) / 1e9);
+        return new RestoreResult(size, plan.session.written.get(), plan.zeroBlocks, (System.nanoTime() - started) / 1e9);
     }
 
     /**
@@ -96,24 +96,22 @@ public final class Restorer {
      * after a few hundred.
      */
     private final class Plan {
+        private final Session session;
         private final BackupManifest manifest;
         private final RestoreSink sink;
-        private final Session session;
-        private final long size;
         private Run run;
         private long zeroFrom = -1; // where the current run of zero blocks began; one zero() call covers it
         private long zeroBlocks;
 
-        Plan(BackupManifest manifest, RestoreSink sink, Session session) {
-            this.manifest = manifest;
-            this.sink = sink;
+        Plan(Session session) {
             this.session = session;
-            this.size = manifest.sourceSize();
+            this.manifest = session.manifest;
+            this.sink = session.sink;
         }
 
         void block(long i, BlockId id) throws IOException {
             long offset = i * manifest.blockSize();
-            int length = (int) Math.min(manifest.blockSize(), size - offset);
+            int length = (int) Math.min(manifest.blockSize(), session.size - offset);
             if (id.isZero()) {
                 zeroBlocks++;
                 zeroFrom = zeroFrom < 0 ? offset : zeroFrom;
@@ -145,15 +143,11 @@ public final class Restorer {
 
         void finish() throws IOException {
             if (zeroFrom >= 0) {
-                sink.zero(zeroFrom, size - zeroFrom);
+                sink.zero(zeroFrom, session.size - zeroFrom);
             }
             if (run != null) {
                 session.submit(run);
             }
-        }
-
-        long written() {
-            return session.written.get();
         }
     }
 

@@ -35,7 +35,7 @@ public final class PosixTarget implements BackupTarget {
 
     private final Path root;
     private final boolean durable;
-    /** The file system would not open a file with O_DIRECT: write through the page cache from then on. */
+    /** The file system would not open a file with O_DIRECT: write and read through the page cache from then on. */
     private volatile boolean directRefused;
 
     /**
