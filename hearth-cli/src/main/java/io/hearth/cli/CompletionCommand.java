@@ -23,7 +23,8 @@ public final class CompletionCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("error: no completion for '" + shell + "'; use bash (or zsh, which runs the bash script)");
             return ExitCodes.USAGE;
         }
-        spec.commandLine().getOut().print(AutoComplete.bash("hearth", spec.root().commandLine()));
+        // the whole tree: the command line that ran this one holds only its own branch (CommandTree)
+        spec.commandLine().getOut().print(AutoComplete.bash("hearth", HearthCommand.commandLine()));
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;
     }

@@ -12,7 +12,7 @@ class CompletionCommandTest {
     private static String[] run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine command = HearthCommand.commandLine();
+        CommandLine command = HearthCommand.commandLine(args); // as main builds it: only the branch args name
         command.setOut(new PrintWriter(out));
         command.setErr(new PrintWriter(err));
         int exit = command.execute(args);

@@ -1,5 +1,6 @@
 package io.hearth.cli.client;
 
+import io.hearth.cli.CommandGroup;
 import io.hearth.cli.server.RoleOptions;
 import io.hearth.service.server.Role;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,10 +25,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code hearth backup ...}: the backup lifecycle against the API. */
 @Command(name = "backup", mixinStandardHelpOptions = true, description = {"Create, list, show, restore, delete, export and import backups.",
-                "With --config FILE and no subcommand: run the backup service (needs transport_url)."},
-        subcommands = {BackupCommand.Create.class, BackupCommand.ListBackups.class, BackupCommand.Show.class, BackupCommand.Restore.class,
-                BackupCommand.Delete.class, BackupCommand.Export.class, BackupCommand.Import.class})
-public final class BackupCommand implements Callable<Integer> {
+                "With --config FILE and no subcommand: run the backup service (needs transport_url)."})
+public final class BackupCommand implements Callable<Integer>, CommandGroup {
     private static final Duration WAIT = Duration.ofHours(24);
     private static final List<String> COLUMNS = List.of("id", "name", "status", "size", "volume_id", "is_incremental", "created_at");
 
@@ -35,6 +34,11 @@ public final class BackupCommand implements Callable<Integer> {
     CommandSpec groupSpec;
     @Mixin
     RoleOptions service;
+
+    @Override
+    public List<Class<?>> subcommands() {
+        return List.of(Create.class, ListBackups.class, Show.class, Restore.class, Delete.class, Export.class, Import.class);
+    }
 
     /** {@code hearth backup --config FILE}: the backup service alone, talking to the other roles over transport_url. */
     @Override

@@ -1,5 +1,6 @@
 package io.hearth.cli.client;
 
+import io.hearth.cli.CommandGroup;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -8,9 +9,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code hearth service list}: the scheduler, volume and backup services and whether their heartbeats are recent. */
-@Command(name = "service", mixinStandardHelpOptions = true, description = "Show the services of the deployment (os-services).",
-        subcommands = ServiceCommand.ListServices.class)
-public final class ServiceCommand {
+@Command(name = "service", mixinStandardHelpOptions = true, description = "Show the services of the deployment (os-services).")
+public final class ServiceCommand implements CommandGroup {
+    @Override
+    public List<Class<?>> subcommands() {
+        return List.of(ListServices.class);
+    }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "List services: binary, host, zone, enabled or disabled, up or down (heartbeat older than service_down_time).")

@@ -1,5 +1,6 @@
 package io.hearth.cli.repo;
 
+import io.hearth.cli.CommandGroup;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.hearth.engine.HearthException;
 import io.hearth.engine.crypto.KeyInfo;
@@ -18,9 +19,12 @@ import picocli.CommandLine.Parameters;
  * {@code hearth repo key list|add|remove}: the passphrases and key files that open an encrypted repository. Rotation is
  * add then remove; the data is never rewritten, because keys only wrap the repository's own key.
  */
-@Command(name = "key", mixinStandardHelpOptions = true, description = "List, add or remove the keys of an encrypted repository.",
-        subcommands = {KeyCommand.ListKeys.class, KeyCommand.AddKey.class, KeyCommand.RemoveKey.class})
-final class KeyCommand {
+@Command(name = "key", mixinStandardHelpOptions = true, description = "List, add or remove the keys of an encrypted repository.")
+final class KeyCommand implements CommandGroup {
+    @Override
+    public List<Class<?>> subcommands() {
+        return List.of(ListKeys.class, AddKey.class, RemoveKey.class);
+    }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the repository's keys.")
     static final class ListKeys implements Callable<Integer> {

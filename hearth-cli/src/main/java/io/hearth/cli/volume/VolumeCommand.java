@@ -1,5 +1,6 @@
 package io.hearth.cli.volume;
 
+import io.hearth.cli.CommandGroup;
 import io.hearth.cli.server.RoleOptions;
 import io.hearth.service.server.Role;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,13 +31,17 @@ import picocli.CommandLine.Spec;
 
 /** {@code hearth volume ...}: create and list volumes, and copy disk images in and out through an attachment. */
 @Command(name = "volume", mixinStandardHelpOptions = true, description = {"Create and list volumes; write a disk image into one or read it out.",
-                "With --config FILE and no subcommand: run the volume service (needs transport_url)."},
-        subcommands = {VolumeCommand.Create.class, VolumeCommand.ListVolumes.class, VolumeCommand.Write.class, VolumeCommand.Read.class})
-public final class VolumeCommand implements Callable<Integer> {
+                "With --config FILE and no subcommand: run the volume service (needs transport_url)."})
+public final class VolumeCommand implements Callable<Integer>, CommandGroup {
     @Spec
     CommandSpec groupSpec;
     @Mixin
     RoleOptions service;
+
+    @Override
+    public List<Class<?>> subcommands() {
+        return List.of(Create.class, ListVolumes.class, Write.class, Read.class);
+    }
 
     /** {@code hearth volume --config FILE}: the volume service alone, talking to the other roles over transport_url. */
     @Override
