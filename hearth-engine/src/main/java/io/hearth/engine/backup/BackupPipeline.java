@@ -87,7 +87,7 @@ final class BackupPipeline {
         this.chunkBlocks = Math.max(1, CHUNK_BYTES / blockSize);
         this.worker = ThreadLocal.withInitial(() -> {
             Worker created = new Worker(format.newHasher(), format.newCodec(compression, compressionLevel),
-                    new ZeroDetector(), ByteBuffer.allocateDirect(BlockCodec.maxCompressedLength(Math.max(blockSize, BlockListWriter.PAGE_BYTES))));
+                    new ZeroDetector(), ByteBuffer.allocateDirect(BlockCodec.maxCompressedLength(BlockListWriter.PAGE_BYTES)));
             synchronized (allWorkers) {
                 allWorkers.add(created);
             }
@@ -106,6 +106,7 @@ final class BackupPipeline {
         }
     }
 
+    /** @param scratch where a page of the block list is compressed (blocks are compressed into their chunk's staging buffer) */
     private record Worker(BlockHasher hasher, BlockCodec codec, ZeroDetector zeros, ByteBuffer scratch) {}
 
     record Result(BlockListRoot root, long bytesRead, long bytesNew, long blocksZero, long blocksNew, List<String> indexObjects) {}
@@ -438,9 +439,12 @@ final class BackupPipeline {
             if (id.equals(parents[k]) || isKnown(id)) {
                 continue;
             }
-            Compression used = w.codec().compress(data, w.scratch());
-            staged.add(new Staged(id, used, data.remaining(), staging.position(), w.scratch().remaining()));
-            staging.put(w.scratch());
+            // Straight into the chunk's staging buffer, which has room for every block's worst case: one copy fewer of
+            // each new block (for incompressible data, a copy of the whole block).
+            ByteBuffer stored = staging.slice(staging.position(), staging.remaining());
+            Compression used = w.codec().compress(data, stored);
+            staged.add(new Staged(id, used, data.remaining(), staging.position(), stored.remaining()));
+            staging.position(staging.position() + stored.remaining());
             bytesNew.addAndGet(data.remaining());
             blocksNew.incrementAndGet();
         }
