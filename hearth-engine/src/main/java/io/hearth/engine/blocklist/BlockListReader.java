@@ -8,13 +8,18 @@ import java.util.function.LongPredicate;
 
 /**
  * Walks a block list in volume order, holding one page per level: flat memory, one page fetch per
- * {@value BlockListWriter#IDS_PER_PAGE} blocks. The next {@value #PREFETCH_PAGES} leaf pages are announced to the
- * loader ahead of use, so that a loader over a distant store can fetch them while the caller works. A caller that
- * takes whole pages as they are ({@link #skipPage}) never has them loaded.
+ * {@value BlockListWriter#IDS_PER_PAGE} blocks. The next {@value #PREFETCH_PAGES} leaf pages the caller will read are
+ * announced to the loader ahead of use, so that a loader over a distant store (or a cold disk) can fetch them while the
+ * caller works. A caller that takes whole pages as they are ({@link #skipPage}) never has them loaded.
  */
 public final class BlockListReader {
 
-    /** Leaf pages announced ahead: 16 requests in flight hide a 50 ms store behind 4,096 blocks of work. */
+    /**
+     * Leaf pages announced ahead: 16 requests in flight hide a 50 ms store behind 4,096 blocks of work. They are the
+     * next 16 the caller reads, however far apart: an incremental with changed ranges reads only the leaves above its
+     * changes, a few in any 16 positions of the parent page (the benchmark's clustered 1% change: 39 of 256), and when
+     * the next 16 positions were announced instead, only those few were on their way (reading every third leaf: 5).
+     */
     static final int PREFETCH_PAGES = 16;
 
     /** Loads a page by id, verified (its hash equals its id). */
@@ -112,23 +117,32 @@ public final class BlockListReader {
         return BlockId.read(page);
     }
 
-    /** Announces the leaf pages that follow the one being loaded, as far as the current parent page names them. */
+    /**
+     * Tops up the wanted leaf pages announced after the one being loaded to {@value #PREFETCH_PAGES}, as far as the
+     * current parent page names them.
+     */
     private void announceLeaves() {
         ByteBuffer parent = pages[1];
         if (parent != announcedParent) {
             announcedParent = parent;
             announcedThrough = parent.position();
         }
-        int from = Math.max(announcedThrough, parent.position());
-        int to = Math.min(parent.limit(), parent.position() + PREFETCH_PAGES * BlockId.BYTES);
         // The leaf being loaded is number returned / IDS_PER_PAGE; the parent page's position is just past its id.
         long firstAfter = returned / BlockListWriter.IDS_PER_PAGE + 1;
-        for (int at = from; at + BlockId.BYTES <= to; at += BlockId.BYTES) {
+        int ahead = 0;
+        int at = parent.position();
+        for (; at < announcedThrough; at += BlockId.BYTES) {
             if (leafWanted.test(firstAfter + (at - parent.position()) / BlockId.BYTES)) {
-                loader.prefetch(BlockId.read(parent, at));
+                ahead++;
             }
         }
-        announcedThrough = Math.max(from, to);
+        for (; at + BlockId.BYTES <= parent.limit() && ahead < PREFETCH_PAGES; at += BlockId.BYTES) {
+            if (leafWanted.test(firstAfter + (at - parent.position()) / BlockId.BYTES)) {
+                loader.prefetch(BlockId.read(parent, at));
+                ahead++;
+            }
+        }
+        announcedThrough = at;
     }
 
     private boolean rootLoaded;

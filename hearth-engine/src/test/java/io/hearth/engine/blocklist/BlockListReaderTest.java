@@ -97,6 +97,7 @@ class BlockListReaderTest {
         List<BlockId> checked = new ArrayList<>();
         List<BlockId> taken = new ArrayList<>();
         SequencedSet<BlockId> announced = new LinkedHashSet<>();
+        int[] mostAhead = {0};
         BlockListReader reader = new BlockListReader(root, new BlockListReader.PageLoader() {
             @Override
             public ByteBuffer load(BlockId pageId) {
@@ -108,6 +109,7 @@ class BlockListReaderTest {
             @Override
             public void prefetch(BlockId pageId) {
                 announced.add(pageId);
+                mostAhead[0] = Math.max(mostAhead[0], announced.size());
             }
 
             @Override
@@ -146,6 +148,8 @@ class BlockListReaderTest {
         assertThat(loaded).hasSize(leavesRead + 2 + 1);
         assertThat(skipped).isGreaterThan(leavesRead);
         assertThat(announced).as("every page announced was loaded").isEmpty();
+        assertThat(mostAhead[0]).as("as many of the leaves read announced ahead as when all are read, however far apart")
+                .isEqualTo(BlockListReader.PREFETCH_PAGES + 1);
         assertThat(checked).as("the loader checks each page taken unread").isEqualTo(taken);
     }
 
