@@ -19,10 +19,10 @@ import java.util.UUID;
 /**
  * The backups of the end-to-end benchmark as the backup service runs them: in one long-running JVM, so that neither
  * the JVM's start nor its warm-up is counted. A full backup and both incrementals into a scratch repository warm the
- * JVM up (the service has done many of each before; with the full backup alone, the first incremental timed carried the
- * compilation of the incremental's own code, 0.21 s against 0.07 s for the clustered one); then, each with the page
- * cache dropped when this runs as root: a full backup of the base image, and incrementals of the mutated images with
- * their changed ranges, parent the full, into a repository of their own. One JSON line per timed backup.
+ * JVM up (the service has done many of each before; with the full backup alone, the first incremental timed also
+ * paid for compiling the incremental's own code paths); then, each with the page cache dropped when this runs as root:
+ * a full backup of the base image, and incrementals of the mutated images with their changed ranges, parent the full,
+ * into a repository of their own. One JSON line per timed backup.
  *
  * <pre>java -cp … io.hearth.bench.WarmIncrementals WORK_DIR IMAGES_DIR</pre>
  */
@@ -70,7 +70,7 @@ public final class WarmIncrementals {
     }
 
     /** As the script does between commands; silently nothing when not root (the report says which). */
-    private static void dropPageCache() {
+    static void dropPageCache() {
         try {
             new ProcessBuilder("sync").inheritIO().start().waitFor();
             Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "3");

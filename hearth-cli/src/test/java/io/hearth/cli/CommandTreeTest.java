@@ -9,7 +9,7 @@ import picocli.CommandLine;
 
 /** A command line that names a command is built with that command's branch alone; anything else gets the whole tree. */
 class CommandTreeTest {
-    private static final CommandLine WHOLE = HearthCommand.commandLine();
+    private final CommandLine whole = HearthCommand.commandLine();
 
     @Test
     void aNamedCommandGetsItsBranchAlone() {
@@ -20,12 +20,12 @@ class CommandTreeTest {
 
     @Test
     void helpAndNoCommandGetEveryCommand() {
-        assertThat(WHOLE.getSubcommands()).containsKeys("repo", "serve", "backup", "volume", "completion").hasSize(10);
+        assertThat(whole.getSubcommands()).containsKeys("repo", "serve", "backup", "volume", "completion").hasSize(10);
         for (String[] args : new String[][] {{}, {"--help"}, {"-V"}}) {
             CommandLine line = HearthCommand.commandLine(args);
-            assertThat(line.getSubcommands().keySet()).containsExactlyElementsOf(WHOLE.getSubcommands().keySet());
+            assertThat(line.getSubcommands().keySet()).containsExactlyElementsOf(whole.getSubcommands().keySet());
             assertThat(line.getSubcommands().get("repo").getSubcommands().keySet())
-                    .containsExactlyElementsOf(WHOLE.getSubcommands().get("repo").getSubcommands().keySet());
+                    .containsExactlyElementsOf(whole.getSubcommands().get("repo").getSubcommands().keySet());
         }
     }
 
@@ -33,7 +33,7 @@ class CommandTreeTest {
     void aGroupWhoseNextWordIsNoSubcommandGetsAllOfThem() {
         CommandLine typo = HearthCommand.commandLine(new String[] {"repo", "lss"});
         assertThat(typo.getSubcommands().get("repo").getSubcommands().keySet())
-                .containsExactlyElementsOf(WHOLE.getSubcommands().get("repo").getSubcommands().keySet());
+                .containsExactlyElementsOf(whole.getSubcommands().get("repo").getSubcommands().keySet());
         CommandLine optionFirst = HearthCommand.commandLine(new String[] {"backup", "--config", "create", "create"});
         assertThat(optionFirst.getSubcommands().get("backup").getSubcommands()).hasSize(7);
     }

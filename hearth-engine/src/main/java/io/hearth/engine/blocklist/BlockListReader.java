@@ -8,9 +8,9 @@ import java.util.function.LongPredicate;
 
 /**
  * Walks a block list in volume order, holding one page per level: flat memory, one page fetch per
- * {@value BlockListWriter#IDS_PER_PAGE} blocks. The next {@value #PREFETCH_PAGES} leaf pages the caller will read are
- * announced to the loader ahead of use, so that a loader over a distant store (or a cold disk) can fetch them while the
- * caller works. A caller that takes whole pages as they are ({@link #skipPage}) never has them loaded.
+ * {@value BlockListWriter#IDS_PER_PAGE} blocks. The next {@value #PREFETCH_PAGES} leaf pages the caller will read under
+ * the current parent page are announced to the loader ahead of use, so that a loader over a distant store can fetch them
+ * while the caller works. A caller that takes whole pages as they are ({@link #skipPage}) never has them loaded.
  */
 public final class BlockListReader {
 

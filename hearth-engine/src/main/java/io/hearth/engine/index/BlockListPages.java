@@ -49,6 +49,7 @@ final class BlockListPages implements BlockListReader.PageLoader {
 
     @Override
     public void skipped(BlockId pageId) {
+        fetching.remove(pageId); // announced, then taken whole after all: no longer one of the prefetch depth
         index.find(pageId).orElseThrow(() -> notIndexed(pageId));
     }
 
