@@ -207,7 +207,9 @@ class MessagesApiTest {
         assertThat(failing.status()).as(failing.body().toString()).isEqualTo(202);
         String failed = failing.body().at("/backup/id").asText();
         http.await("/v3/demo/backups/" + failed, b -> b.at("/backup/status").asText().equals("error"), WAIT);
-        JsonNode createMessage = latest.get("/v3/demo/messages?resource_uuid=" + failed).body().at("/messages/0");
+        // The backup service records the message just after the status (as the restore's above): wait for it too.
+        JsonNode createMessage = latest.await("/v3/demo/messages?resource_uuid=" + failed, b -> b.get("messages").size() == 1, WAIT)
+                .at("/messages/0");
         assertThat(createMessage.get("event_id").asText()).isEqualTo("VOLUME_VOLUME_BACKUP_013_019");
         assertThat(createMessage.get("user_message").asText()).isEqualTo("create backup:Failed to get backup device from the volume service.");
         assertThat(createMessage.get("request_id").asText()).isEqualTo(failing.header("x-openstack-request-id"));
