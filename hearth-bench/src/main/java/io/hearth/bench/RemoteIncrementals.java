@@ -2,26 +2,22 @@ package io.hearth.bench;
 
 import io.hearth.engine.ProgressListener;
 import io.hearth.engine.backup.BackupManifest;
-import io.hearth.engine.backup.BackupRequest;
 import io.hearth.engine.backup.ByteRange;
 import io.hearth.engine.repository.Repository;
-import io.hearth.engine.repository.RepositorySettings;
 import io.hearth.engine.source.FileBlockSource;
 import io.hearth.engine.target.PosixTarget;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The incremental with changed ranges against a store that answers every request after a fixed delay
  * ({@link LatencyTarget} over a posix directory), as a distant object store would: shows how many of the
  * incremental's requests wait one after another. Each round makes a full backup of the base image into a new
- * repository directly, then times the incremental of the mutated image through the delay; the first round warms the
+ * repository directly ({@link WarmIncrementals#backup}), then times the incremental of the mutated image through the delay; the first round warms the
  * JVM up and is not printed. With a delay of 0 it times the incremental as a warm service runs it. One JSON line per
  * timed round.
  *
@@ -39,19 +35,14 @@ public final class RemoteIncrementals {
         List<ByteRange> ranges = ByteRange.parseFile(images.resolve(kind + ".ranges"));
         for (int round = 0; round <= rounds; round++) {
             Path repository = work.resolve("round-" + round);
-            Files.createDirectories(repository.resolve("target"));
-            String full;
-            try (Repository direct = Repository.openOrInit(new PosixTarget(repository.resolve("target")), RepositorySettings.defaults(),
-                    repository.resolve("cache")); FileBlockSource source = FileBlockSource.open(images.resolve("base.img"))) {
-                full = direct.backup(request(source, Optional.empty(), Optional.empty()), ProgressListener.NONE).id();
-            }
+            String full = WarmIncrementals.backup(repository, images.resolve("base.img"), Optional.empty(), Optional.empty()).id();
             WarmIncrementals.dropPageCache();
             long started = System.nanoTime();
             BackupManifest incremental;
             try (Repository distant = Repository.open(new LatencyTarget(new PosixTarget(repository.resolve("target")), delay),
                     repository.resolve("cache"));
                     FileBlockSource source = FileBlockSource.open(images.resolve(kind + ".img"))) {
-                incremental = distant.backup(request(source, Optional.of(full), Optional.of(ranges)), ProgressListener.NONE);
+                incremental = distant.backup(WarmIncrementals.request(source, Optional.of(full), Optional.of(ranges)), ProgressListener.NONE);
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             if (round > 0) {
@@ -59,9 +50,5 @@ public final class RemoteIncrementals {
                         kind, delay.toMillis(), seconds, incremental.stats().seconds());
             }
         }
-    }
-
-    private static BackupRequest request(FileBlockSource source, Optional<String> parent, Optional<List<ByteRange>> ranges) {
-        return new BackupRequest(UUID.randomUUID().toString(), source, parent, ranges, BackupRequest.BackupLabels.none());
     }
 }

@@ -11,8 +11,10 @@ import io.hearth.engine.target.PosixTarget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -33,34 +35,40 @@ public final class WarmIncrementals {
         Path work = Path.of(args[0]);
         Path images = Path.of(args[1]);
         Files.createDirectories(work);
-        List<String> kinds = List.of("scattered", "clustered");
+        Map<String, List<ByteRange>> ranges = new LinkedHashMap<>();
+        for (String kind : List.of("scattered", "clustered")) {
+            ranges.put(kind, ByteRange.parseFile(images.resolve(kind + ".ranges")));
+        }
         Path warmUp = work.resolve("warm-up");
         String warmFull = backup(warmUp, images.resolve("base.img"), Optional.empty(), Optional.empty()).id();
-        for (String kind : kinds) {
-            backup(warmUp, images.resolve(kind + ".img"), Optional.of(warmFull), Optional.of(ranges(images, kind)));
+        for (Map.Entry<String, List<ByteRange>> kind : ranges.entrySet()) {
+            backup(warmUp, images.resolve(kind.getKey() + ".img"), Optional.of(warmFull), Optional.of(kind.getValue()));
         }
 
         Path repo = work.resolve("repo");
         String full = timed("full", backup(repo, images.resolve("base.img"), Optional.empty(), Optional.empty()));
-        for (String kind : kinds) {
-            BackupManifest incremental = backup(repo, images.resolve(kind + ".img"), Optional.of(full), Optional.of(ranges(images, kind)));
-            timed("incr-" + kind + "-ranges", incremental);
+        for (Map.Entry<String, List<ByteRange>> kind : ranges.entrySet()) {
+            BackupManifest incremental = backup(repo, images.resolve(kind.getKey() + ".img"), Optional.of(full), Optional.of(kind.getValue()));
+            timed("incr-" + kind.getKey() + "-ranges", incremental);
         }
     }
 
-    private static List<ByteRange> ranges(Path images, String kind) throws IOException {
-        return ByteRange.parseFile(images.resolve(kind + ".ranges"));
-    }
-
-    private static BackupManifest backup(Path repoDir, Path image, Optional<String> parent, Optional<List<ByteRange>> ranges)
+    /**
+     * A backup into the posix repository in {@code repoDir} (created if need be), the page cache dropped first. Its
+     * target is {@code repoDir/target}, its index cache {@code repoDir/cache}.
+     */
+    static BackupManifest backup(Path repoDir, Path image, Optional<String> parent, Optional<List<ByteRange>> ranges)
             throws IOException {
         Files.createDirectories(repoDir.resolve("target"));
         dropPageCache();
         try (Repository repository = Repository.openOrInit(new PosixTarget(repoDir.resolve("target")), RepositorySettings.defaults(),
                 repoDir.resolve("cache")); FileBlockSource source = FileBlockSource.open(image)) {
-            return repository.backup(new BackupRequest(UUID.randomUUID().toString(), source, parent, ranges,
-                    BackupRequest.BackupLabels.none()), ProgressListener.NONE);
+            return repository.backup(request(source, parent, ranges), ProgressListener.NONE);
         }
+    }
+
+    static BackupRequest request(FileBlockSource source, Optional<String> parent, Optional<List<ByteRange>> ranges) {
+        return new BackupRequest(UUID.randomUUID().toString(), source, parent, ranges, BackupRequest.BackupLabels.none());
     }
 
     private static String timed(String op, BackupManifest manifest) {

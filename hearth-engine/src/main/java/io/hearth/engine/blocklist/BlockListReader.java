@@ -129,20 +129,18 @@ public final class BlockListReader {
         }
         // The leaf being loaded is number returned / IDS_PER_PAGE; the parent page's position is just past its id.
         long firstAfter = returned / BlockListWriter.IDS_PER_PAGE + 1;
+        // Counts the wanted leaves ahead, announced before or now, until there are enough.
         int ahead = 0;
         int at = parent.position();
-        for (; at < announcedThrough; at += BlockId.BYTES) {
-            if (leafWanted.test(firstAfter + (at - parent.position()) / BlockId.BYTES)) {
-                ahead++;
-            }
-        }
         for (; at + BlockId.BYTES <= parent.limit() && ahead < PREFETCH_PAGES; at += BlockId.BYTES) {
             if (leafWanted.test(firstAfter + (at - parent.position()) / BlockId.BYTES)) {
-                loader.prefetch(BlockId.read(parent, at));
+                if (at >= announcedThrough) {
+                    loader.prefetch(BlockId.read(parent, at));
+                }
                 ahead++;
             }
         }
-        announcedThrough = at;
+        announcedThrough = Math.max(announcedThrough, at);
     }
 
     private boolean rootLoaded;
